@@ -1,0 +1,274 @@
+// The flat in-memory BTF store: one Uint32Array of type records in host order, plus strings.
+
+import { BtfError } from '../../common/errors.js';
+import {
+  BTF_HDR_LEN_V1, BTF_KIND_UNKN, extraWords, infoKflag, infoKind, infoVlen, makeInfo,
+} from '../wire/kinds.js';
+
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * One BTF object: either a base BTF (ids from 1) or a split BTF over `base` (ids from
+ * `base.typeCount`). Type records live in `words`, host order, each a whole number of u32
+ * words; `offs[i]` is the word index of own type `startId + i`, `offs[count]` the end.
+ * Strings are the raw string section bytes; offsets are logical (a split BTF's own string 0 is
+ * at `startStrOff`). Types can be appended; existing records are edited in place.
+ */
+export class Btf {
+  readonly base: Btf | null;
+  /** Id of the first own type: 1 for base BTF, the base's typeCount for split BTF. */
+  readonly startId: number;
+  /** Logical string offset of own string byte 0. */
+  readonly startStrOff: number;
+  /** Byte order of the input this came from (and of what it serializes to). */
+  le: boolean;
+  /** Header length to write: 24 (classic) or 32 (with layout_off/layout_len). */
+  hdrLen: number;
+  /** Raw layout section (4 bytes per kind), or null. Kept in host order for flags. */
+  layout: Uint8Array | null;
+
+  words: Uint32Array;
+  wordLen: number;
+  offs: Uint32Array;
+  count: number;
+
+  strs: Uint8Array;
+  strLen: number;
+  private strIndex: Map<string, number> | null = null;
+
+  constructor(opts: {
+    base?: Btf | null; le?: boolean; hdrLen?: number; layout?: Uint8Array | null;
+    words?: Uint32Array; wordLen?: number; offs?: Uint32Array; count?: number;
+    strs?: Uint8Array; strLen?: number;
+  } = {}) {
+    this.base = opts.base ?? null;
+    this.startId = this.base ? this.base.typeCount : 1;
+    this.startStrOff = this.base ? this.base.startStrOff + this.base.strLen : 0;
+    this.le = opts.le ?? (this.base ? this.base.le : true);
+    this.hdrLen = opts.hdrLen ?? BTF_HDR_LEN_V1;
+    this.layout = opts.layout ?? null;
+    this.words = opts.words ?? new Uint32Array(64);
+    this.wordLen = opts.wordLen ?? 0;
+    this.count = opts.count ?? 0;
+    this.offs = opts.offs ?? new Uint32Array(16);
+    if (opts.strs) {
+      this.strs = opts.strs;
+      this.strLen = opts.strLen ?? opts.strs.length;
+    } else if (this.base) {
+      this.strs = new Uint8Array(64);
+      this.strLen = 0;
+    } else {
+      this.strs = new Uint8Array(64);
+      this.strLen = 1; // a base string section starts with the empty string
+    }
+  }
+
+  /** One past the highest id, counting void: base.typeCount + own types. */
+  get typeCount(): number {
+    return this.startId + this.count;
+  }
+
+  /** Total logical string length (base strings included). */
+  get strEnd(): number {
+    return this.startStrOff + this.strLen;
+  }
+
+  /** The BTF object that holds `id`. */
+  owner(id: number): Btf {
+    let b: Btf = this;
+    while (id < b.startId && b.base) b = b.base;
+    return b;
+  }
+
+  /** Word index of type `id` inside its owner's `words` (id must be own, not void). */
+  wordOff(id: number): number {
+    return this.offs[id - this.startId];
+  }
+
+  private rec(id: number): [Btf, number] {
+    if (id <= 0 || id >= this.typeCount) throw new BtfError(`type id ${id} out of range (1..${this.typeCount - 1})`, { typeId: id });
+    const b = id >= this.startId ? this : this.owner(id);
+    return [b, b.offs[id - b.startId]];
+  }
+
+  info(id: number): number {
+    if (id === 0) return 0;
+    const [b, o] = this.rec(id);
+    return b.words[o + 1];
+  }
+  kind(id: number): number {
+    return id === 0 ? BTF_KIND_UNKN : infoKind(this.info(id));
+  }
+  vlen(id: number): number {
+    return infoVlen(this.info(id));
+  }
+  kflag(id: number): boolean {
+    return infoKflag(this.info(id));
+  }
+  nameOff(id: number): number {
+    if (id === 0) return 0;
+    const [b, o] = this.rec(id);
+    return b.words[o];
+  }
+  /** The size/type union: size for INT, STRUCT, ...; referenced type id for PTR, TYPEDEF, .... */
+  sizeType(id: number): number {
+    if (id === 0) return 0;
+    const [b, o] = this.rec(id);
+    return b.words[o + 2];
+  }
+  /** Word `i` after the 3-word header of type `id` (members, params, ...). */
+  extra(id: number, i: number): number {
+    const [b, o] = this.rec(id);
+    return b.words[o + 3 + i];
+  }
+  /** The words array and the index of the first word of type `id`, for tight loops. */
+  record(id: number): { words: Uint32Array; off: number; len: number } {
+    const [b, o] = this.rec(id);
+    const idx = id - b.startId;
+    return { words: b.words, off: o, len: b.offs[idx + 1] - o };
+  }
+
+  name(id: number): string {
+    return this.str(this.nameOff(id));
+  }
+
+  /** Whether a logical string offset points at a valid string start. */
+  hasStr(off: number): boolean {
+    if (off < this.startStrOff) return this.base ? this.base.hasStr(off) : false;
+    return off - this.startStrOff < this.strLen;
+  }
+
+  /** The string at a logical offset (latin1, so bytes round-trip). */
+  str(off: number): string {
+    if (off < this.startStrOff) {
+      if (!this.base) throw new BtfError(`string offset ${off} out of range`);
+      return this.base.str(off);
+    }
+    const local = off - this.startStrOff;
+    if (local >= this.strLen) throw new BtfError(`string offset ${off} out of range`);
+    let end = this.strs.indexOf(0, local);
+    if (end < 0 || end >= this.strLen) end = this.strLen;
+    return latin1.decode(this.strs.subarray(local, end));
+  }
+
+  /** Raw bytes of the string at a logical offset, without the NUL. */
+  strBytes(off: number): Uint8Array {
+    if (off < this.startStrOff) {
+      if (!this.base) throw new BtfError(`string offset ${off} out of range`);
+      return this.base.strBytes(off);
+    }
+    const local = off - this.startStrOff;
+    let end = this.strs.indexOf(0, local);
+    if (end < 0 || end >= this.strLen) end = this.strLen;
+    return this.strs.subarray(local, end);
+  }
+
+  /** Find an existing string (own or in a base) without adding it; -1 when absent. */
+  findStr(s: string): number {
+    if (this.base) {
+      const b = this.base.findStr(s);
+      if (b >= 0) return b;
+    } else if (s === '') {
+      return 0;
+    }
+    const local = this.index().get(s);
+    return local === undefined ? -1 : local + this.startStrOff;
+  }
+
+  /**
+   * Logical offset of `s`, adding it to the own string section when neither this object nor a
+   * base has it (as libbpf's btf__add_str does for split BTF).
+   */
+  addStr(s: string): number {
+    const found = this.findStr(s);
+    if (found >= 0) return found;
+    const bytes = Buffer.from(s, 'latin1');
+    this.ensureStr(bytes.length + 1);
+    const local = this.strLen;
+    this.strs.set(bytes, local);
+    this.strs[local + bytes.length] = 0;
+    this.strLen += bytes.length + 1;
+    this.index().set(s, local);
+    return local + this.startStrOff;
+  }
+
+  private index(): Map<string, number> {
+    if (this.strIndex) return this.strIndex;
+    const m = new Map<string, number>();
+    let start = 0;
+    const s = this.strs;
+    for (let i = 0; i < this.strLen; i++) {
+      if (s[i] === 0) {
+        const str = latin1.decode(s.subarray(start, i));
+        if (!m.has(str)) m.set(str, start);
+        start = i + 1;
+      }
+    }
+    this.strIndex = m;
+    return m;
+  }
+
+  private ensureStr(n: number): void {
+    if (this.strLen + n <= this.strs.length) return;
+    let cap = Math.max(64, this.strs.length * 2);
+    while (cap < this.strLen + n) cap *= 2;
+    const a = new Uint8Array(cap);
+    a.set(this.strs.subarray(0, this.strLen));
+    this.strs = a;
+  }
+
+  private ensureWords(n: number): void {
+    if (this.wordLen + n > this.words.length) {
+      let cap = Math.max(64, this.words.length * 2);
+      while (cap < this.wordLen + n) cap *= 2;
+      const a = new Uint32Array(cap);
+      a.set(this.words.subarray(0, this.wordLen));
+      this.words = a;
+    }
+    if (this.count + 2 > this.offs.length) {
+      const a = new Uint32Array(Math.max(16, this.offs.length * 2));
+      a.set(this.offs.subarray(0, this.count + 1));
+      this.offs = a;
+    }
+  }
+
+  /**
+   * Append a type record (header words then extra words) and return its id.
+   * The record length must match the kind (checked for known kinds).
+   */
+  addRecord(rec: ArrayLike<number>): number {
+    if (rec.length < 3) throw new BtfError('type record shorter than 3 words');
+    const kind = infoKind(rec[1]);
+    const extra = extraWords(kind, infoVlen(rec[1]));
+    if (extra >= 0 && rec.length !== 3 + extra) {
+      throw new BtfError(`type record of kind ${kind} has ${rec.length} words, expected ${3 + extra}`);
+    }
+    this.ensureWords(rec.length);
+    this.words.set(rec as ArrayLike<number>, this.wordLen);
+    this.offs[this.count] = this.wordLen;
+    this.wordLen += rec.length;
+    this.count++;
+    this.offs[this.count] = this.wordLen;
+    return this.typeCount - 1;
+  }
+
+  /** Append a type with the given header fields and extra words. */
+  add(kind: number, nameOff: number, vlen: number, kflag: boolean, sizeType: number, extra: ArrayLike<number> = []): number {
+    const rec = new Array<number>(3 + extra.length);
+    rec[0] = nameOff;
+    rec[1] = makeInfo(kind, vlen, kflag);
+    rec[2] = sizeType >>> 0;
+    for (let i = 0; i < extra.length; i++) rec[3 + i] = extra[i] >>> 0;
+    return this.addRecord(rec);
+  }
+
+  /** Own type records as a compact array (a view when no slack). */
+  typeWords(): Uint32Array {
+    return this.words.subarray(0, this.wordLen);
+  }
+
+  /** Own string bytes. */
+  stringBytes(): Uint8Array {
+    return this.strs.subarray(0, this.strLen);
+  }
+}

@@ -1,0 +1,151 @@
+// Raw BTF bytes (either byte order, 24- or 32-byte header, optional layout section) into a Btf.
+
+import { BtfError } from '../../common/errors.js';
+import { Btf } from '../model/btf.js';
+import { BTF_HDR_LEN_LAYOUT, BTF_HDR_LEN_V1, BTF_MAGIC, BTF_VERSION, extraWords, infoKind, infoVlen } from './kinds.js';
+
+/** Where the bytes came from, for error messages, and the base for split BTF. */
+export interface ParseBtfOptions {
+  base?: Btf | null;
+  file?: string;
+  /** ELF section name (".BTF") or undefined for a raw BTF file. */
+  section?: string;
+}
+
+/** Header fields as found in the input, offsets relative to the end of the header. */
+export interface BtfHeader {
+  le: boolean;
+  version: number;
+  flags: number;
+  hdrLen: number;
+  typeOff: number;
+  typeLen: number;
+  strOff: number;
+  strLen: number;
+  layoutOff: number;
+  layoutLen: number;
+}
+
+/** True when the bytes start with the BTF magic in either byte order. */
+export function looksLikeBtf(data: Uint8Array): boolean {
+  if (data.length < 2) return false;
+  const m = data[0] | (data[1] << 8);
+  return m === BTF_MAGIC || m === 0x9feb;
+}
+
+/**
+ * Read and check the header.
+ * @throws BtfError naming the offset of the bad field.
+ */
+export function parseBtfHeader(data: Uint8Array, opts: ParseBtfOptions = {}): BtfHeader {
+  const where = (offset: number) => ({ file: opts.file, section: opts.section ?? 'BTF', offset });
+  if (data.length < BTF_HDR_LEN_V1) throw new BtfError(`truncated header: ${data.length} bytes, need ${BTF_HDR_LEN_V1}`, where(0));
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const m = dv.getUint16(0, true);
+  let le: boolean;
+  if (m === BTF_MAGIC) le = true;
+  else if (m === 0x9feb) le = false;
+  else throw new BtfError(`bad magic 0x${m.toString(16).padStart(4, '0')}`, where(0));
+  const version = data[2];
+  if (version !== BTF_VERSION) throw new BtfError(`unsupported version ${version}`, where(2));
+  const flags = data[3];
+  if (flags !== 0) throw new BtfError(`unsupported header flags 0x${flags.toString(16)}`, where(3));
+  const hdrLen = dv.getUint32(4, le);
+  if (hdrLen < BTF_HDR_LEN_V1) throw new BtfError(`header length ${hdrLen} is shorter than ${BTF_HDR_LEN_V1}`, where(4));
+  if (hdrLen > data.length) throw new BtfError(`header length ${hdrLen} exceeds the data (${data.length} bytes)`, where(4));
+  const known = hdrLen >= BTF_HDR_LEN_LAYOUT ? BTF_HDR_LEN_LAYOUT : BTF_HDR_LEN_V1;
+  for (let i = known; i < hdrLen; i++) {
+    if (data[i] !== 0) throw new BtfError('unsupported header: non-zero bytes after the known fields', where(i));
+  }
+  const h: BtfHeader = {
+    le, version, flags, hdrLen,
+    typeOff: dv.getUint32(8, le), typeLen: dv.getUint32(12, le),
+    strOff: dv.getUint32(16, le), strLen: dv.getUint32(20, le),
+    layoutOff: known >= BTF_HDR_LEN_LAYOUT ? dv.getUint32(24, le) : 0,
+    layoutLen: known >= BTF_HDR_LEN_LAYOUT ? dv.getUint32(28, le) : 0,
+  };
+  const body = data.length - hdrLen;
+  if (h.typeOff % 4 !== 0) throw new BtfError(`type section offset ${h.typeOff} is not 4-byte aligned`, where(8));
+  if (h.typeLen % 4 !== 0) throw new BtfError(`type section length ${h.typeLen} is not a multiple of 4`, where(12));
+  if (h.typeOff + h.typeLen > body) throw new BtfError(`type section [${h.typeOff}, +${h.typeLen}) runs past the end of the data (${body} bytes after the header)`, where(8));
+  if (h.strOff + h.strLen > body) throw new BtfError(`string section [${h.strOff}, +${h.strLen}) runs past the end of the data (${body} bytes after the header)`, where(16));
+  if (h.typeOff + h.typeLen > h.strOff) throw new BtfError('type section overlaps or follows the string section', where(16));
+  if (h.layoutLen !== 0) {
+    if (h.layoutOff % 4 !== 0) throw new BtfError(`layout section offset ${h.layoutOff} is not 4-byte aligned`, where(24));
+    if (h.layoutLen % 4 !== 0) throw new BtfError(`layout section length ${h.layoutLen} is not a multiple of 4`, where(28));
+    if (h.layoutOff < h.typeOff + h.typeLen || h.layoutOff + h.layoutLen > h.strOff) {
+      throw new BtfError('layout section must lie between the type and string sections', where(24));
+    }
+  }
+  return h;
+}
+
+/**
+ * Parse raw BTF. With `base`, the result is split BTF over it.
+ * @throws BtfError for malformed input, naming the byte offset inside the BTF data.
+ */
+export function parseBtf(data: Uint8Array, opts: ParseBtfOptions = {}): Btf {
+  const h = parseBtfHeader(data, opts);
+  const base = opts.base ?? null;
+  const where = (offset: number, typeId?: number) => ({ file: opts.file, section: opts.section ?? 'BTF', offset, typeId });
+  const le = h.le;
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+
+  // Strings.
+  const strStart = h.hdrLen + h.strOff;
+  const strs = data.slice(strStart, strStart + h.strLen);
+  if (!base) {
+    if (h.strLen === 0) throw new BtfError('base BTF has an empty string section', where(16));
+    if (strs[0] !== 0) throw new BtfError('string section does not start with the empty string', where(strStart));
+  }
+  if (h.strLen > 0 && strs[h.strLen - 1] !== 0) throw new BtfError('string section is not NUL-terminated', where(strStart + h.strLen - 1));
+
+  // Layout: bytes info_sz, elem_sz, then u16 flags (swapped to host order here).
+  let layout: Uint8Array | null = null;
+  if (h.layoutLen !== 0) {
+    const ls = h.hdrLen + h.layoutOff;
+    layout = data.slice(ls, ls + h.layoutLen);
+    if (!le) for (let i = 0; i + 3 < layout.length; i += 4) { const t = layout[i + 2]; layout[i + 2] = layout[i + 3]; layout[i + 3] = t; }
+  }
+  const layoutFor = (kind: number): Uint8Array | null => {
+    let l: Uint8Array | null = layout;
+    let b: Btf | null = base;
+    while (!l && b) { l = b.layout; b = b.base; }
+    if (!l || (kind + 1) * 4 > l.length) return null;
+    return l.subarray(kind * 4, kind * 4 + 4);
+  };
+
+  // Types.
+  const nWords = h.typeLen >>> 2;
+  const words = new Uint32Array(nWords);
+  const tStart = h.hdrLen + h.typeOff;
+  for (let i = 0, p = tStart; i < nWords; i++, p += 4) words[i] = dv.getUint32(p, le);
+  let offs = new Uint32Array(Math.max(16, (nWords >>> 2) + 2));
+  let count = 0;
+  let w = 0;
+  const firstId = base ? base.typeCount : 1;
+  while (w < nWords) {
+    const id = firstId + count;
+    if (w + 3 > nWords) throw new BtfError(`type [${id}] header is truncated`, where(tStart + w * 4, id));
+    const info = words[w + 1];
+    const kind = infoKind(info);
+    const vlen = infoVlen(info);
+    let extra = extraWords(kind, vlen);
+    if (extra < 0 || kind === 0) {
+      const l = kind === 0 ? null : layoutFor(kind);
+      if (!l) throw new BtfError(`type [${id}] has unknown kind ${kind} and no layout section describes it`, where(tStart + w * 4 + 4, id));
+      const infoSz = l[0];
+      const elemSz = l[1];
+      if (infoSz % 4 !== 0 || elemSz % 4 !== 0) throw new BtfError(`layout of kind ${kind} has sizes not a multiple of 4`, where(tStart + w * 4 + 4, id));
+      extra = infoSz / 4 + vlen * (elemSz / 4);
+    }
+    const next = w + 3 + extra;
+    if (next > nWords) throw new BtfError(`type [${id}] of kind ${kind} with vlen ${vlen} runs past the end of the type section`, where(tStart + w * 4, id));
+    if (count + 2 > offs.length) { const a = new Uint32Array(offs.length * 2); a.set(offs); offs = a; }
+    offs[count++] = w;
+    w = next;
+  }
+  offs[count] = w;
+
+  return new Btf({ base, le, hdrLen: h.hdrLen, layout, words, wordLen: nWords, offs, count, strs, strLen: h.strLen });
+}
