@@ -1,0 +1,119 @@
+// Reading and writing kernel modules compressed with xz, zstd or gzip, recognised by magic bytes.
+
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
+import xzDecompress from 'xz-decompress';
+import { BtfpostError, ElfError } from '../common/errors.js';
+import { writeFileAtomic, type AtomicWriteOptions } from './write.js';
+
+/** How a file is compressed. */
+export type Compression = 'none' | 'xz' | 'zstd' | 'gzip';
+
+/** Bytes read from disk and the compression they were stored with. */
+export interface MaybeCompressed {
+  /** The decompressed contents. */
+  bytes: Uint8Array;
+  /** What the file on disk used. */
+  compression: Compression;
+}
+
+/** Recognise xz, zstd and gzip by their magic bytes; anything else is 'none'. */
+export function detectCompression(b: Uint8Array): Compression {
+  if (b.length >= 6 && b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58 && b[4] === 0x5a && b[5] === 0x00) return 'xz';
+  if (b.length >= 4 && b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd) return 'zstd';
+  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+  return 'none';
+}
+
+/** Decompress `b` stored with `compression`; throws `ElfError` when the data are corrupt. */
+export async function decompressBytes(b: Uint8Array, compression: Compression, fileName?: string): Promise<Uint8Array> {
+  try {
+    switch (compression) {
+      case 'none':
+        return b;
+      case 'gzip': {
+        const out = gunzipSync(b);
+        return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      }
+      case 'zstd':
+        return zstdDecompress(b);
+      case 'xz': {
+        const input = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(b);
+            controller.close();
+          },
+        });
+        const stream = new xzDecompress.XzReadableStream(input);
+        return new Uint8Array(await new Response(stream).arrayBuffer());
+      }
+    }
+  } catch (e) {
+    throw new ElfError(`cannot decompress ${compression} data: ${(e as Error).message ?? String(e)}`, { file: fileName, offset: 0 });
+  }
+}
+
+/** Read `path`, decompressing it when its magic says xz, zstd or gzip. */
+export async function readMaybeCompressed(path: string): Promise<MaybeCompressed> {
+  let raw: Uint8Array;
+  try {
+    const b = await readFile(path);
+    raw = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
+  }
+  const compression = detectCompression(raw);
+  return { bytes: await decompressBytes(raw, compression, path), compression };
+}
+
+/** The commands the kernel's modules_install uses, minus the file arguments. */
+export const KERNEL_COMPRESS_COMMANDS: Readonly<Record<'xz' | 'zstd', readonly string[]>> = {
+  xz: ['xz', '--check=crc32', '--lzma2=dict=1MiB', '-z', '-c', '-q'],
+  zstd: ['zstd', '-T0', '-q', '-c'],
+};
+
+/**
+ * Compress `bytes` the way the kernel's modules_install does: `xz --check=crc32 --lzma2=dict=1MiB`,
+ * `zstd -T0` (both spawned), or gzip through node:zlib at the default level with no name or time stamp,
+ * as `gzip -n` writes it.
+ */
+export async function compressBytes(bytes: Uint8Array, compression: Compression): Promise<Uint8Array> {
+  if (compression === 'none') return bytes;
+  if (compression === 'gzip') {
+    const out = gzipSync(bytes);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  }
+  const [cmd, ...args] = KERNEL_COMPRESS_COMMANDS[compression];
+  return runFilter(cmd, args, bytes);
+}
+
+/** Compress `bytes` as `compression` and write them to `path` atomically. */
+export async function writeMaybeCompressed(path: string, bytes: Uint8Array, compression: Compression, opts?: AtomicWriteOptions): Promise<void> {
+  await writeFileAtomic(path, await compressBytes(bytes, compression), opts);
+}
+
+function runFilter(cmd: string, args: readonly string[], input: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e) => reject(new BtfpostError('io', `cannot run ${cmd}: ${e.message}`, {}, { cause: e })));
+    child.stdin.on('error', () => {
+      // The exit status reports the failure; EPIPE here is only a symptom.
+    });
+    child.on('close', (code, signal) => {
+      if (code === 0) {
+        const b = Buffer.concat(out);
+        resolve(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      } else {
+        const msg = Buffer.concat(err).toString('utf8').trim();
+        reject(new BtfpostError('io', `${cmd} failed (${signal ?? `exit ${code}`})${msg ? `: ${msg}` : ''}`));
+      }
+    });
+    child.stdin.end(input);
+  });
+}

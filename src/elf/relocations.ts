@@ -1,0 +1,151 @@
+// REL/RELA tables read in place, with r_info split per ELF class.
+
+import { ElfError } from '../common/errors.js';
+import { MAX_SAFE_HI, TWO32 } from './bytes.js';
+import { ELF32_REL_SIZE, ELF32_RELA_SIZE, ELF64_REL_SIZE, ELF64_RELA_SIZE, SHT_DYNSYM, SHT_RELA, SHT_SYMTAB } from './constants.js';
+import type { ElfFile, ElfSection } from './file.js';
+
+/** One relocation as a plain object (see `RelocationTable.get`). */
+export interface ElfRelocation {
+  /** Index in its table. */
+  index: number;
+  /** r_offset as a bigint. */
+  offset: bigint;
+  /** Symbol index from r_info. */
+  sym: number;
+  /** Relocation type from r_info. */
+  type: number;
+  /** r_addend (0n for SHT_REL). */
+  addend: bigint;
+}
+
+/**
+ * A view of one SHT_REL or SHT_RELA section. r_info is decoded per class: ELF64 sym = high 32
+ * bits, type = low 32 bits; ELF32 sym = info >> 8, type = info & 0xff. (The MIPS64
+ * little-endian r_info layout is not special-cased.)
+ */
+export class RelocationTable {
+  /** The relocation section. */
+  readonly section: ElfSection;
+  /** Index of the section the relocations apply to (sh_info). */
+  readonly target: number;
+  /** Index of the symbol table used (sh_link). */
+  readonly symtab: number;
+  /** True for SHT_RELA. */
+  readonly isRela: boolean;
+  /** Number of entries. */
+  readonly count: number;
+  /** Number of symbols in the linked table (symbol indices must be below it), or -1 when sh_link is 0. */
+  readonly symbolCount: number;
+
+  private readonly file: ElfFile;
+  private readonly view: DataView;
+  private readonly le: boolean;
+  private readonly is64: boolean;
+  private readonly base: number;
+  private readonly entsize: number;
+
+  /** Use `ElfFile.relocations()` or `ElfFile.relocationTable()`. */
+  constructor(file: ElfFile, sec: ElfSection) {
+    const S = file.shdrLayout;
+    const where = (field: number) => ({ file: file.fileName, section: sec.name, offset: sec.headerOffset + field });
+    this.file = file;
+    this.section = sec;
+    this.view = file.reader.view;
+    this.le = file.le;
+    this.is64 = file.is64;
+    this.isRela = sec.type === SHT_RELA;
+    const want = file.is64 ? (this.isRela ? ELF64_RELA_SIZE : ELF64_REL_SIZE) : this.isRela ? ELF32_RELA_SIZE : ELF32_REL_SIZE;
+    if (sec.entsize !== want) throw new ElfError(`relocation sh_entsize is ${sec.entsize}, expected ${want}`, where(S.entsize));
+    if (sec.size % want !== 0) throw new ElfError(`relocation section size ${sec.size} is not a multiple of ${want}`, where(S.size));
+    this.entsize = want;
+    this.base = sec.offset;
+    this.count = sec.fileSize / want;
+    if (sec.info >= file.shnum) throw new ElfError(`relocation sh_info ${sec.info} >= section count ${file.shnum}`, where(S.info));
+    this.target = sec.info;
+    this.symtab = sec.link;
+    if (sec.link === 0) {
+      this.symbolCount = -1;
+    } else {
+      const st = file.sections[sec.link];
+      if (st === undefined || (st.type !== SHT_SYMTAB && st.type !== SHT_DYNSYM)) {
+        throw new ElfError(`relocation sh_link ${sec.link} is not a symbol table`, where(S.link));
+      }
+      this.symbolCount = file.symbolTable(st).count;
+    }
+  }
+
+  /** File offset of entry `i`; throws `ElfError` if `i` is not an entry index. */
+  entryOffset(i: number): number {
+    if (!(i >= 0 && i < this.count && Number.isInteger(i))) {
+      throw new ElfError(`relocation index ${i} out of range (${this.count} entries)`, { file: this.file.fileName, section: this.section.name });
+    }
+    return this.base + i * this.entsize;
+  }
+
+  /** r_offset as a number; throws `ElfError` when it is 2^53 or more (use `offsetBig`). */
+  offset(i: number): number {
+    const off = this.entryOffset(i);
+    if (!this.is64) return this.view.getUint32(off, this.le);
+    const lo = this.view.getUint32(off + (this.le ? 0 : 4), this.le);
+    const hi = this.view.getUint32(off + (this.le ? 4 : 0), this.le);
+    if (hi > MAX_SAFE_HI) throw new ElfError(`relocation ${i} offset does not fit in a safe integer; use offsetBig`, { file: this.file.fileName, section: this.section.name, offset: off });
+    return hi * TWO32 + lo;
+  }
+
+  /** r_offset as a bigint. */
+  offsetBig(i: number): bigint {
+    const off = this.entryOffset(i);
+    return this.is64 ? this.view.getBigUint64(off, this.le) : BigInt(this.view.getUint32(off, this.le));
+  }
+
+  /** Symbol index from r_info; throws `ElfError` when it is past the linked symbol table. */
+  sym(i: number): number {
+    const off = this.entryOffset(i);
+    let s: number;
+    if (this.is64) s = this.view.getUint32(off + 8 + (this.le ? 4 : 0), this.le);
+    else s = this.view.getUint32(off + 4, this.le) >>> 8;
+    if (this.symbolCount >= 0 && s >= this.symbolCount) {
+      throw new ElfError(`relocation ${i} symbol ${s} >= symbol count ${this.symbolCount}`, { file: this.file.fileName, section: this.section.name, offset: off });
+    }
+    return s;
+  }
+
+  /** Relocation type from r_info. */
+  type(i: number): number {
+    const off = this.entryOffset(i);
+    if (this.is64) return this.view.getUint32(off + 8 + (this.le ? 0 : 4), this.le);
+    return this.view.getUint32(off + 4, this.le) & 0xff;
+  }
+
+  /** r_addend as a number (0 for SHT_REL); throws `ElfError` outside ±2^53 (use `addendBig`). */
+  addend(i: number): number {
+    const off = this.entryOffset(i);
+    if (!this.isRela) return 0;
+    if (!this.is64) return this.view.getInt32(off + 8, this.le);
+    const p = off + 16;
+    const lo = this.view.getUint32(p + (this.le ? 0 : 4), this.le);
+    const hi = this.view.getInt32(p + (this.le ? 4 : 0), this.le);
+    if (hi > MAX_SAFE_HI || hi < -MAX_SAFE_HI - 1 || (hi === -MAX_SAFE_HI - 1 && lo === 0)) {
+      throw new ElfError(`relocation ${i} addend does not fit in a safe integer; use addendBig`, { file: this.file.fileName, section: this.section.name, offset: p });
+    }
+    return hi * TWO32 + lo;
+  }
+
+  /** r_addend as a bigint (0n for SHT_REL). */
+  addendBig(i: number): bigint {
+    const off = this.entryOffset(i);
+    if (!this.isRela) return 0n;
+    return this.is64 ? this.view.getBigInt64(off + 16, this.le) : BigInt(this.view.getInt32(off + 8, this.le));
+  }
+
+  /** Entry `i` as a plain object (allocates; prefer the per-field accessors in loops). */
+  get(i: number): ElfRelocation {
+    return { index: i, offset: this.offsetBig(i), sym: this.sym(i), type: this.type(i), addend: this.addendBig(i) };
+  }
+
+  /** Every entry as an object, in order. */
+  *[Symbol.iterator](): IterableIterator<ElfRelocation> {
+    for (let i = 0; i < this.count; i++) yield this.get(i);
+  }
+}
