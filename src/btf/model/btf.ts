@@ -2,7 +2,7 @@
 
 import { BtfError } from '../../common/errors.js';
 import {
-  BTF_HDR_LEN_V1, BTF_KIND_UNKN, extraWords, infoKflag, infoKind, infoVlen, makeInfo,
+  BTF_HDR_LEN_V1, extraWords, infoKflag, infoKind, infoVlen, makeInfo,
 } from '../wire/kinds.js';
 
 const latin1 = new TextDecoder('latin1');
@@ -35,6 +35,12 @@ export class Btf {
   strs: Uint8Array;
   strLen: number;
   private strIndex: Map<string, number> | null = null;
+  /**
+   * True when every own string is known to be unique (BTF built from scratch, or the output of
+   * dedup). Dedup then keeps the string section as it is, as libbpf does; BTF parsed with
+   * strings gets its strings deduplicated and reordered by first use.
+   */
+  stringsDeduped: boolean;
 
   constructor(opts: {
     base?: Btf | null; le?: boolean; hdrLen?: number; layout?: Uint8Array | null;
@@ -61,6 +67,7 @@ export class Btf {
       this.strs = new Uint8Array(64);
       this.strLen = 1; // a base string section starts with the empty string
     }
+    this.stringsDeduped = this.strLen === 0 || (!this.base && this.strLen === 1);
   }
 
   /** One past the highest id, counting void: base.typeCount + own types. */
@@ -85,46 +92,49 @@ export class Btf {
     return this.offs[id - this.startId];
   }
 
-  private rec(id: number): [Btf, number] {
-    if (id <= 0 || id >= this.typeCount) throw new BtfError(`type id ${id} out of range (1..${this.typeCount - 1})`, { typeId: id });
-    const b = id >= this.startId ? this : this.owner(id);
-    return [b, b.offs[id - b.startId]];
+  private bad(id: number): never {
+    throw new BtfError(`type id ${id} out of range (1..${this.typeCount - 1})`, { typeId: id });
+  }
+
+  /** Word `w` of type `id`'s record (0 name_off, 1 info, 2 size/type, 3.. extra). */
+  word(id: number, w: number): number {
+    if (id >= this.startId) {
+      if (id >= this.typeCount) this.bad(id);
+      return this.words[this.offs[id - this.startId] + w];
+    }
+    if (id <= 0 || !this.base) return id === 0 && w < 3 ? 0 : this.bad(id);
+    return this.base.word(id, w);
   }
 
   info(id: number): number {
-    if (id === 0) return 0;
-    const [b, o] = this.rec(id);
-    return b.words[o + 1];
+    return this.word(id, 1);
   }
   kind(id: number): number {
-    return id === 0 ? BTF_KIND_UNKN : infoKind(this.info(id));
+    return infoKind(this.word(id, 1));
   }
   vlen(id: number): number {
-    return infoVlen(this.info(id));
+    return infoVlen(this.word(id, 1));
   }
   kflag(id: number): boolean {
-    return infoKflag(this.info(id));
+    return infoKflag(this.word(id, 1));
   }
   nameOff(id: number): number {
-    if (id === 0) return 0;
-    const [b, o] = this.rec(id);
-    return b.words[o];
+    return this.word(id, 0);
   }
   /** The size/type union: size for INT, STRUCT, ...; referenced type id for PTR, TYPEDEF, .... */
   sizeType(id: number): number {
-    if (id === 0) return 0;
-    const [b, o] = this.rec(id);
-    return b.words[o + 2];
+    return this.word(id, 2);
   }
   /** Word `i` after the 3-word header of type `id` (members, params, ...). */
   extra(id: number, i: number): number {
-    const [b, o] = this.rec(id);
-    return b.words[o + 3 + i];
+    return this.word(id, 3 + i);
   }
   /** The words array and the index of the first word of type `id`, for tight loops. */
   record(id: number): { words: Uint32Array; off: number; len: number } {
-    const [b, o] = this.rec(id);
+    if (id <= 0 || id >= this.typeCount) this.bad(id);
+    const b = id >= this.startId ? this : this.owner(id);
     const idx = id - b.startId;
+    const o = b.offs[idx];
     return { words: b.words, off: o, len: b.offs[idx + 1] - o };
   }
 

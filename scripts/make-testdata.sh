@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Cut the small real fixtures under testdata/ from the kernel corpus, with reference outputs
+# from bpftool 7.5. Needs BTFPOST_CORPUS (the corpus root) and its tools; CI never runs this.
+set -euo pipefail
+CORPUS=${BTFPOST_CORPUS:?set BTFPOST_CORPUS to the corpus root}
+K=$CORPUS/6.12.117+deb12-amd64
+BPFTOOL=${BPFTOOL:-$CORPUS/tools/bin/bpftool-7.5}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+T=$HERE/testdata
+mkdir -p "$T/btf" "$T/modules"
+export LC_ALL=C
+
+# Whole-kernel BTF: the 6.12 vmlinux, and a newer host BTF (DECL_TAG, TYPE_TAG, ENUM64).
+gzip -9n < "$K/vmlinux.btf" > "$T/btf/vmlinux-6.12.btf.gz"
+"$BPFTOOL" btf dump file "$K/vmlinux.btf" format raw | sha256sum | cut -d' ' -f1 > "$T/btf/vmlinux-6.12.raw.sha256"
+HOST=$(ls -d "$CORPUS"/host-*/vmlinux.btf | head -1)
+gzip -9n < "$HOST" > "$T/btf/host.btf.gz"
+"$BPFTOOL" btf dump file "$HOST" format raw | sha256sum | cut -d' ' -f1 > "$T/btf/host.raw.sha256"
+
+# A few shipped modules (signed, split .BTF over the 6.12 vmlinux) with bpftool's raw dump.
+for m in dummy tcp_bbr tcp_dctcp veth loop nf_conntrack; do
+  f=$(find "$K/modules" -name "$m.ko" | head -1)
+  cp "$f" "$T/modules/$m.ko"
+  "$BPFTOOL" btf dump file "$f" -B "$K/vmlinux.btf" format raw | gzip -9n > "$T/modules/$m.raw.gz"
+done
+
+# Big-endian BTF straight from a compiler (GCC's own BTF emitter on s390x).
+if command -v s390x-linux-gnu-gcc >/dev/null; then
+  s390x-linux-gnu-gcc -gbtf -O2 -c -o "$T/btf/s390x-gbtf.o" "$HERE/testdata/src/btf-sample.c"
+fi
+ls -la "$T/btf" "$T/modules"

@@ -1,0 +1,61 @@
+// Loading BTF from a file: raw BTF, or an ELF's .BTF with its distilled base when it has one.
+
+import { BtfError, BtfpostError, withFile } from '../common/errors.js';
+import { parseElf } from '../elf/index.js';
+import { readMaybeCompressed } from '../elf/compress-file.js';
+import type { Btf } from './model/btf.js';
+import { looksLikeBtf, parseBtf } from './wire/parse.js';
+
+/** Section names a distilled base may use: the upstream name first, then the RFC's. */
+export const DISTILLED_BASE_SECTIONS = ['.BTF.base', '.BTF.base_ref'] as const;
+
+/** What was loaded and from where. */
+export interface LoadedBtf {
+  btf: Btf;
+  /** The distilled base the split BTF was read over, when the ELF carried one. */
+  distilled: Btf | null;
+  /** Section name of that distilled base. */
+  distilledSection: string | null;
+  source: 'raw' | 'elf';
+}
+
+/**
+ * Parse BTF from bytes: raw BTF, or an ELF holding `.BTF`. Split BTF is read over `base`, or
+ * over the ELF's own distilled base when it has one (the caller relocates if it wants `base`).
+ * @throws BtfpostError naming the file, the section and the offset.
+ */
+export function btfFromBytes(bytes: Uint8Array, file: string, opts: { base?: Btf | null } = {}): LoadedBtf {
+  try {
+    if (looksLikeBtf(bytes)) {
+      return { btf: parseBtf(bytes, { base: opts.base ?? null, file }), distilled: null, distilledSection: null, source: 'raw' };
+    }
+    if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
+      const elf = parseElf(bytes, file);
+      const sec = elf.sectionByName('.BTF');
+      if (!sec) throw new BtfError('no .BTF section', { file });
+      let distilled: Btf | null = null;
+      let distilledSection: string | null = null;
+      for (const name of DISTILLED_BASE_SECTIONS) {
+        const d = elf.sectionByName(name);
+        if (d) {
+          distilled = parseBtf(elf.sectionData(d), { file, section: name });
+          distilledSection = name;
+          break;
+        }
+      }
+      const btf = parseBtf(elf.sectionData(sec), { base: distilled ?? opts.base ?? null, file, section: '.BTF' });
+      return { btf, distilled, distilledSection, source: 'elf' };
+    }
+    throw new BtfError('neither raw BTF nor ELF (bad magic)', { file, offset: 0 });
+  } catch (e) {
+    if (e instanceof BtfpostError) throw withFile(e, file);
+    throw e;
+  }
+}
+
+/** Read a file (decompressing .xz/.zst/.gz) and parse its BTF; see btfFromBytes. */
+export async function loadBtfFile(path: string, opts: { base?: Btf | null } = {}): Promise<LoadedBtf> {
+  const { bytes } = await readMaybeCompressed(path);
+  return btfFromBytes(bytes, path, opts);
+}
+
