@@ -24,6 +24,19 @@ for m in dummy tcp_bbr tcp_dctcp veth loop nf_conntrack; do
   "$BPFTOOL" btf dump file "$f" -B "$K/vmlinux.btf" format raw | gzip -9n > "$T/modules/$m.raw.gz"
 done
 
+# libbpf's own dedup (Debian libbpf 1.5) of the same inputs, for byte-for-byte comparison.
+ORACLE=$(BTFPOST_CORPUS=$CORPUS bash "$HERE/scripts/oracle/build-oracle.sh" "$(mktemp -d)")
+TMP=$(mktemp -d)
+"$ORACLE" dedup "$K/vmlinux.btf" - "$TMP/vmlinux.dedup"
+sha256sum < "$TMP/vmlinux.dedup" | cut -d' ' -f1 > "$T/btf/vmlinux-6.12.libbpf-dedup.sha256"
+"$ORACLE" dedup "$HOST" - "$TMP/host.dedup"
+sha256sum < "$TMP/host.dedup" | cut -d' ' -f1 > "$T/btf/host.libbpf-dedup.sha256"
+for m in dummy tcp_bbr tcp_dctcp veth loop nf_conntrack; do
+  objcopy --dump-section .BTF="$TMP/$m.btf" "$T/modules/$m.ko" "$TMP/$m.o"
+  "$ORACLE" dedup "$TMP/$m.btf" "$K/vmlinux.btf" "$T/modules/$m.libbpf-dedup.btf"
+done
+rm -rf "$TMP"
+
 # Big-endian BTF straight from a compiler (GCC's own BTF emitter on s390x).
 if command -v s390x-linux-gnu-gcc >/dev/null; then
   s390x-linux-gnu-gcc -gbtf -O2 -c -o "$T/btf/s390x-gbtf.o" "$HERE/testdata/src/btf-sample.c"

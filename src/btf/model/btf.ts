@@ -5,6 +5,8 @@ import {
   BTF_HDR_LEN_V1, extraWords, infoKflag, infoKind, infoVlen, makeInfo,
 } from '../wire/kinds.js';
 
+import { dropSectionIndex, sectionIndex } from './strset.js';
+
 const latin1 = new TextDecoder('latin1');
 
 /**
@@ -173,6 +175,21 @@ export class Btf {
     return this.strs.subarray(local, end);
   }
 
+  /**
+   * Logical offset of the string `src[start..end)` in this object or a base (the base first, as
+   * libbpf looks up split BTF strings), or -1. Compares bytes; the index is built once.
+   */
+  findStrBytes(src: Uint8Array, start: number, end: number): number {
+    if (this.base) {
+      const b = this.base.findStrBytes(src, start, end);
+      if (b >= 0) return b;
+    } else if (start === end) {
+      return 0;
+    }
+    const local = sectionIndex(this, this.strs, this.strLen).find(src, start, end);
+    return local < 0 ? -1 : local + this.startStrOff;
+  }
+
   /** Find an existing string (own or in a base) without adding it; -1 when absent. */
   findStr(s: string): number {
     if (this.base) {
@@ -199,6 +216,7 @@ export class Btf {
     this.strs[local + bytes.length] = 0;
     this.strLen += bytes.length + 1;
     this.index().set(s, local);
+    dropSectionIndex(this);
     return local + this.startStrOff;
   }
 

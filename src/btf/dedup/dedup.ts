@@ -1,0 +1,719 @@
+// BTF deduplication with the same result as libbpf's btf__dedup(), for base and split BTF.
+//
+// Problem: every compilation unit describes the types it uses again, so BTF produced per CU
+// holds many copies of each type, and module BTF repeats types the kernel's BTF already has.
+// Dedup maps each type to one canonical representative and drops the rest.
+//
+// Passes, in libbpf's order (src/btf.c, btf__dedup):
+//   0. prep: with a base, every base type is its own canonical and becomes a candidate;
+//   1. strings: own strings deduplicated, strings the base has point into the base;
+//   2. primitive kinds (INT, ENUM, ENUM64, FWD, FLOAT) by hash and equality, enum forward
+//      declarations matching full enums;
+//   3. STRUCT, UNION and TYPEDEF by a side-by-side walk of both type graphs with a hypothetical
+//      map (cycles allowed, FWD resolving to STRUCT/UNION), with a depth-limited identical-type
+//      fallback for duplicates inside one CU;
+//   4. remaining FWDs resolved by a unique STRUCT/UNION name;
+//   5. reference kinds (PTR, CONST, VOLATILE, RESTRICT, TYPE_TAG, ARRAY, FUNC, FUNC_PROTO,
+//      DECL_TAG), bottom up, then by hash and equality;
+//   6. compaction: canonical own types kept in their order;
+//   7. every type-id field remapped.
+// VAR and DATASEC are never merged. Base types never change. Deviation from the C code: the
+// graph walk of pass 3 uses an explicit stack instead of recursion (same visiting order), so
+// vmlinux-sized graphs cannot exhaust the JS stack.
+
+import { BtfError } from '../../common/errors.js';
+import { Btf } from '../model/btf.js';
+import { forEachStrField, forEachTypeIdField } from '../model/fields.js';
+import { ByteStringSet } from '../model/strset.js';
+import {
+  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
+  BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VAR,
+  BTF_KIND_VOLATILE, kindName,
+} from '../wire/kinds.js';
+import { CandidateTable, mix } from './table.js';
+
+const UNPROCESSED = 0xffffffff;
+const IN_PROGRESS = 0xfffffffe;
+const MAX_ID = 0x7fffffff;
+const IDENTICAL_DEPTH = 16;
+
+/** Options for dedupBtf. */
+export interface DedupOptions {
+  /** Name used in error messages. */
+  file?: string;
+}
+
+/**
+ * Deduplicate the own types of `btf` (split types only when it has a base) and return a new
+ * Btf with the same base. Deterministic; running it on its output returns the same bytes.
+ * @throws BtfError on reference loops not broken by a struct/union/typedef, or unknown kinds.
+ */
+export function dedupBtf(btf: Btf, opts: DedupOptions = {}): Btf {
+  return new Dedup(btf, opts).run();
+}
+
+class Dedup {
+  private readonly src: Btf;
+  private readonly file?: string;
+  private readonly startId: number;
+  private readonly n: number;
+  /** All records, base levels first; record of id i starts at off[i]; id 0 is a zero record. */
+  private all: Uint32Array;
+  private off: Uint32Array;
+  private readonly map: Uint32Array;
+  private readonly hypot: Uint32Array;
+  private hypotList: number[] = [];
+  private adjustCanon = false;
+  private readonly table: CandidateTable;
+  private readonly h: Hasher;
+  /** Unique-name map of the base's STRUCT/UNION (0 for names used twice), when split. */
+  private baseNames: Map<number, number> | null = null;
+  private newStrs: Uint8Array = new Uint8Array(0);
+  private newStrLen = 0;
+
+  constructor(btf: Btf, opts: DedupOptions) {
+    this.src = btf;
+    this.file = opts.file;
+    this.startId = btf.startId;
+    this.n = btf.typeCount;
+    const prep = btf.base ? baseState(btf.base) : null;
+    const baseWords = prep ? prep.all.length : 3;
+    this.all = new Uint32Array(baseWords + btf.wordLen);
+    this.off = new Uint32Array(this.n + 1);
+    if (prep) {
+      this.all.set(prep.all);
+      this.off.set(prep.off.subarray(0, this.startId));
+      this.table = prep.table.clone();
+      this.baseNames = prep.names;
+    } else {
+      this.table = new CandidateTable();
+    }
+    this.all.set(btf.words.subarray(0, btf.wordLen), baseWords);
+    for (let i = 0; i <= btf.count; i++) this.off[this.startId + i] = baseWords + btf.offs[i];
+    this.map = new Uint32Array(this.n).fill(UNPROCESSED);
+    this.hypot = new Uint32Array(this.n).fill(UNPROCESSED);
+    this.h = new Hasher(this.all, this.off);
+  }
+
+  run(): Btf {
+    this.map[0] = 0;
+    // Pass 0: base types are their own canonical types (and were hashed once per base).
+    for (let id = 1; id < this.startId; id++) this.map[id] = id;
+    for (let id = this.startId; id < this.n; id++) {
+      const k = this.kind(id);
+      if (k === BTF_KIND_VAR || k === BTF_KIND_DATASEC) this.map[id] = id;
+    }
+    if (this.src.stringsDeduped) {
+      this.newStrs = this.src.strs.slice(0, this.src.strLen);
+      this.newStrLen = this.src.strLen;
+    } else {
+      this.dedupStrings();
+    }
+    for (let id = this.startId; id < this.n; id++) this.primType(id);
+    for (let id = this.startId; id < this.n; id++) this.structType(id);
+    this.resolveFwds();
+    for (let id = this.startId; id < this.n; id++) this.refType(id);
+    return this.compactAndRemap();
+  }
+
+  // --- record access -------------------------------------------------------------------------
+
+  private kind(id: number): number {
+    return (this.all[this.off[id] + 1] >>> 24) & 0x7f;
+  }
+  private vlen(id: number): number {
+    return this.all[this.off[id] + 1] & 0xffffff;
+  }
+  private typeOf(id: number): number {
+    return this.all[this.off[id] + 2];
+  }
+  private fail(id: number, msg: string): never {
+    throw new BtfError(`dedup: type [${id}] ${msg}`, { file: this.file, typeId: id });
+  }
+
+  // --- equality (same as libbpf's btf_equal_* / btf_compat_*) ---------------------------------
+
+  private equalCommon(x: number, y: number): boolean {
+    const a = this.all;
+    const p = this.off[x];
+    const q = this.off[y];
+    return a[p] === a[q] && a[p + 1] === a[q + 1] && a[p + 2] === a[q + 2];
+  }
+  private equalIntTag(x: number, y: number): boolean {
+    return this.equalCommon(x, y) && this.all[this.off[x] + 3] === this.all[this.off[y] + 3];
+  }
+  private equalTypedef(x: number, y: number): boolean {
+    const a = this.all;
+    const p = this.off[x];
+    const q = this.off[y];
+    return a[p] === a[q] && a[p + 1] === a[q + 1];
+  }
+  private equalWords(x: number, y: number, from: number, count: number): boolean {
+    const a = this.all;
+    const p = this.off[x] + from;
+    const q = this.off[y] + from;
+    for (let i = 0; i < count; i++) if (a[p + i] !== a[q + i]) return false;
+    return true;
+  }
+  private equalEnum(x: number, y: number): boolean {
+    if (!this.equalCommon(x, y)) return false;
+    const per = this.kind(x) === BTF_KIND_ENUM ? 2 : 3;
+    return this.equalWords(x, y, 3, this.vlen(x) * per);
+  }
+  private isAnyEnum(id: number): boolean {
+    const k = this.kind(id);
+    return k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64;
+  }
+  private isEnumFwd(id: number): boolean {
+    return this.isAnyEnum(id) && this.vlen(id) === 0;
+  }
+  private compatEnum(x: number, y: number): boolean {
+    if (!this.isEnumFwd(x) && !this.isEnumFwd(y)) return this.equalEnum(x, y);
+    return this.all[this.off[x]] === this.all[this.off[y]] && this.isAnyEnum(x) && this.isAnyEnum(y);
+  }
+  private shallowEqualStruct(x: number, y: number): boolean {
+    if (!this.equalCommon(x, y)) return false;
+    const a = this.all;
+    const p = this.off[x];
+    const q = this.off[y];
+    const v = this.vlen(x);
+    for (let i = 0; i < v; i++) {
+      const m = 3 + i * 3;
+      if (a[p + m] !== a[q + m] || a[p + m + 2] !== a[q + m + 2]) return false;
+    }
+    return true;
+  }
+  private equalArray(x: number, y: number): boolean {
+    return this.equalCommon(x, y) && this.equalWords(x, y, 3, 3);
+  }
+  private compatArray(x: number, y: number): boolean {
+    return this.equalCommon(x, y) && this.all[this.off[x] + 5] === this.all[this.off[y] + 5];
+  }
+  private equalFnproto(x: number, y: number): boolean {
+    return this.equalCommon(x, y) && this.equalWords(x, y, 3, this.vlen(x) * 2);
+  }
+  private compatFnproto(x: number, y: number): boolean {
+    const a = this.all;
+    const p = this.off[x];
+    const q = this.off[y];
+    if (a[p] !== a[q] || a[p + 1] !== a[q + 1]) return false;
+    const v = this.vlen(x);
+    for (let i = 0; i < v; i++) if (a[p + 3 + i * 2] !== a[q + 3 + i * 2]) return false;
+    return true;
+  }
+
+  // --- pass 1: strings ------------------------------------------------------------------------
+
+  private dedupStrings(): void {
+    const btf = this.src;
+    const base = btf.base;
+    const start = btf.startStrOff;
+    const strs = btf.strs;
+    const set = new ByteStringSet(btf.strLen + 1);
+    if (!base) set.add(strs, 0, 0);
+    // New logical offset for each old local offset already seen (-1: not yet).
+    const seen = new Int32Array(btf.strLen).fill(-1);
+    const a = this.all;
+    const visit = (wi: number) => {
+      const so = a[wi];
+      if (so === 0 || so < start) return;
+      const local = so - start;
+      if (local >= btf.strLen) this.fail(0, `string offset ${so} out of range`);
+      let r = seen[local];
+      if (r < 0) {
+        let end = strs.indexOf(0, local);
+        if (end < 0 || end > btf.strLen) end = btf.strLen;
+        const inBase = base ? base.findStrBytes(strs, local, end) : -1;
+        r = inBase >= 0 ? inBase : start + set.add(strs, local, end);
+        seen[local] = r;
+      }
+      a[wi] = r;
+    };
+    for (let id = this.startId; id < this.n; id++) {
+      if (!forEachStrField(a, this.off[id], visit)) this.fail(id, `has unknown kind ${this.kind(id)}`);
+    }
+    this.newStrs = set.data;
+    this.newStrLen = set.len;
+  }
+
+  // --- pass 2: primitive kinds ----------------------------------------------------------------
+
+  private primType(id: number): void {
+    const k = this.kind(id);
+    let newId = id;
+    let h: number;
+    switch (k) {
+      case BTF_KIND_INT: {
+        h = this.h.intTag(id);
+        for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
+          const cand = this.table.id(nd);
+          if (this.equalIntTag(id, cand)) { newId = cand; break; }
+        }
+        break;
+      }
+      case BTF_KIND_ENUM: case BTF_KIND_ENUM64: {
+        h = this.h.enumName(id);
+        {
+          for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
+            const cand = this.table.id(nd);
+            if (this.equalEnum(id, cand)) { newId = cand; break; }
+            if (this.compatEnum(id, cand)) {
+              if (this.isEnumFwd(id)) { newId = cand; break; }
+              // A canonical forward enum resolves to this full enum.
+              this.map[cand] = id;
+            }
+          }
+        }
+        break;
+      }
+      case BTF_KIND_FWD: case BTF_KIND_FLOAT: {
+        h = this.h.common(id);
+        for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
+          const cand = this.table.id(nd);
+          if (this.equalCommon(id, cand)) { newId = cand; break; }
+        }
+        break;
+      }
+      case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
+      case BTF_KIND_TYPEDEF: case BTF_KIND_ARRAY: case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+      case BTF_KIND_FUNC: case BTF_KIND_FUNC_PROTO: case BTF_KIND_VAR: case BTF_KIND_DATASEC:
+      case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+        return;
+      default:
+        this.fail(id, `has unknown kind ${k}`);
+    }
+    this.map[id] = newId;
+    if (newId === id) this.table.add(h, id);
+  }
+
+  // --- mapping helpers ------------------------------------------------------------------------
+
+  private isMapped(id: number): boolean {
+    return this.map[id] <= MAX_ID;
+  }
+  private resolve(id: number): number {
+    const m = this.map;
+    while (m[id] <= MAX_ID && m[id] !== id) id = m[id];
+    return id;
+  }
+  private resolveFwd(id: number): number {
+    if (this.kind(id) !== BTF_KIND_FWD) return id;
+    const r = this.resolve(id);
+    return this.kind(r) !== BTF_KIND_FWD ? r : id;
+  }
+  private fwdKind(id: number): number {
+    return this.all[this.off[id] + 1] >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
+  }
+  private clearHypot(): void {
+    for (const id of this.hypotList) this.hypot[id] = UNPROCESSED;
+    this.hypotList = [];
+    this.adjustCanon = false;
+  }
+
+  // --- pass 3: struct, union, typedef ---------------------------------------------------------
+
+  /**
+   * Structural identity up to `depth` levels, for duplicates the compiler emitted inside one CU.
+   * Mirrors btf_dedup_identical_types(), including that for arrays only the element count and
+   * header are compared (libbpf reads both array descriptors from the first type).
+   */
+  private identical(x: number, y: number, depth: number): boolean {
+    for (;;) {
+      if (depth <= 0) return false;
+      const k = this.kind(x);
+      if (k !== this.kind(y)) return false;
+      switch (k) {
+        case 0: return true;
+        case BTF_KIND_INT: return this.equalIntTag(x, y);
+        case BTF_KIND_ENUM: case BTF_KIND_ENUM64: return this.compatEnum(x, y);
+        case BTF_KIND_FWD: case BTF_KIND_FLOAT: return this.equalCommon(x, y);
+        case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
+        case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG: {
+          const a = this.all;
+          if (a[this.off[x] + 1] !== a[this.off[y] + 1] || a[this.off[x]] !== a[this.off[y]]) return false;
+          x = this.typeOf(x);
+          y = this.typeOf(y);
+          continue;
+        }
+        case BTF_KIND_ARRAY:
+          return this.compatArray(x, y);
+        case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+          if (!this.shallowEqualStruct(x, y)) return false;
+          const a = this.all;
+          const v = this.vlen(x);
+          for (let i = 0; i < v; i++) {
+            const mx = a[this.off[x] + 4 + i * 3];
+            const my = a[this.off[y] + 4 + i * 3];
+            if (mx !== my && !this.identical(mx, my, depth - 1)) return false;
+          }
+          return true;
+        }
+        case BTF_KIND_FUNC_PROTO: {
+          if (!this.compatFnproto(x, y)) return false;
+          const a = this.all;
+          if (this.typeOf(x) !== this.typeOf(y) && !this.identical(this.typeOf(x), this.typeOf(y), depth - 1)) return false;
+          const v = this.vlen(x);
+          for (let i = 0; i < v; i++) {
+            const px = a[this.off[x] + 4 + i * 2];
+            const py = a[this.off[y] + 4 + i * 2];
+            if (px !== py && !this.identical(px, py, depth - 1)) return false;
+          }
+          return true;
+        }
+        default:
+          return false;
+      }
+    }
+  }
+
+  /**
+   * Are the graphs rooted at `candRoot` and `canonRoot` equivalent? Same visiting order and side
+   * effects as btf_dedup_is_equiv(), walked with an explicit stack. Returns 1, 0, or throws.
+   */
+  private isEquiv(candRoot: number, canonRoot: number): number {
+    const stack: number[] = [candRoot, canonRoot];
+    const a = this.all;
+    while (stack.length > 0) {
+      let canon = stack.pop()!;
+      const cand = stack.pop()!;
+      if (this.resolve(cand) === this.resolve(canon)) continue;
+      canon = this.resolveFwd(canon);
+      const hy = this.hypot[canon];
+      if (hy <= MAX_ID) {
+        if (hy === cand) continue;
+        if (this.identical(hy, cand, IDENTICAL_DEPTH)) continue;
+        return 0;
+      }
+      this.hypot[canon] = cand;
+      this.hypotList.push(canon);
+      const co = this.off[cand];
+      const no = this.off[canon];
+      if (a[co] !== a[no]) return 0;
+      const ck = this.kind(cand);
+      const nk = this.kind(canon);
+      if ((ck === BTF_KIND_FWD || nk === BTF_KIND_FWD) && ck !== nk) {
+        let realKind: number;
+        let fwdKind: number;
+        if (ck === BTF_KIND_FWD) {
+          realKind = nk;
+          fwdKind = this.fwdKind(cand);
+        } else {
+          realKind = ck;
+          fwdKind = this.fwdKind(canon);
+          if (fwdKind === realKind && canon < this.startId) this.adjustCanon = true;
+        }
+        if (fwdKind !== realKind) return 0;
+        continue;
+      }
+      if (ck !== nk) return 0;
+      switch (ck) {
+        case BTF_KIND_INT:
+          if (!this.equalIntTag(cand, canon)) return 0;
+          break;
+        case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+          if (!this.compatEnum(cand, canon)) return 0;
+          break;
+        case BTF_KIND_FWD: case BTF_KIND_FLOAT:
+          if (!this.equalCommon(cand, canon)) return 0;
+          break;
+        case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
+        case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG:
+          if (a[co + 1] !== a[no + 1]) return 0;
+          stack.push(a[co + 2], a[no + 2]);
+          break;
+        case BTF_KIND_ARRAY:
+          if (!this.compatArray(cand, canon)) return 0;
+          // Element type after the index type: push in reverse.
+          stack.push(a[co + 3], a[no + 3], a[co + 4], a[no + 4]);
+          break;
+        case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+          if (!this.shallowEqualStruct(cand, canon)) return 0;
+          for (let i = this.vlen(cand) - 1; i >= 0; i--) stack.push(a[co + 4 + i * 3], a[no + 4 + i * 3]);
+          break;
+        }
+        case BTF_KIND_FUNC_PROTO: {
+          if (!this.compatFnproto(cand, canon)) return 0;
+          for (let i = this.vlen(cand) - 1; i >= 0; i--) stack.push(a[co + 4 + i * 2], a[no + 4 + i * 2]);
+          stack.push(a[co + 2], a[no + 2]);
+          break;
+        }
+        default:
+          this.fail(cand, `of kind ${kindName(ck)} cannot take part in a type graph comparison`);
+      }
+    }
+    return 1;
+  }
+
+  private mergeHypot(): void {
+    const m = this.map;
+    for (const canonId of this.hypotList) {
+      const targId = this.hypot[canonId];
+      const t = this.resolve(targId);
+      const c = this.resolve(canonId);
+      const tk = this.kind(t);
+      const ck = this.kind(c);
+      if (tk !== BTF_KIND_FWD && ck === BTF_KIND_FWD) m[c] = t;
+      if (this.adjustCanon) continue;
+      if (tk === BTF_KIND_FWD && ck !== BTF_KIND_FWD) m[t] = c;
+      if ((tk === BTF_KIND_STRUCT || tk === BTF_KIND_UNION) && ck !== BTF_KIND_FWD && this.isMapped(c) && !this.isMapped(t)) m[t] = c;
+    }
+  }
+
+  private structType(id: number): void {
+    if (this.map[id] <= MAX_ID) return;
+    const k = this.kind(id);
+    if (k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION && k !== BTF_KIND_TYPEDEF) return;
+    const isTypedef = k === BTF_KIND_TYPEDEF;
+    const h = isTypedef ? this.h.typedef(id) : this.h.struct(id);
+    let newId = id;
+    {
+      for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
+        const cand = this.table.id(nd);
+        if (isTypedef ? !this.equalTypedef(id, cand) : !this.shallowEqualStruct(id, cand)) continue;
+        this.clearHypot();
+        const eq = this.isEquiv(id, cand);
+        if (!eq) continue;
+        this.mergeHypot();
+        if (this.adjustCanon) continue;
+        newId = cand;
+        break;
+      }
+    }
+    this.map[id] = newId;
+    if (newId === id) this.table.add(h, id);
+  }
+
+  // --- pass 4: forward declarations by unique name --------------------------------------------
+
+  private resolveFwds(): void {
+    const names = new Map<number, number>();
+    const a = this.all;
+    const base = this.baseNames;
+    for (let id = this.startId; id < this.n; id++) {
+      const k = this.kind(id);
+      if (k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) continue;
+      if (this.map[id] !== id) continue;
+      const nm = a[this.off[id]];
+      names.set(nm, names.has(nm) || (base !== null && base.has(nm)) ? 0 : id);
+    }
+    for (let id = this.startId; id < this.n; id++) {
+      if (this.kind(id) !== BTF_KIND_FWD || this.map[id] !== id) continue;
+      const nm = a[this.off[id]];
+      const cand = names.has(nm) ? names.get(nm) : base?.get(nm);
+      if (!cand) continue;
+      const ck = this.kind(cand);
+      if (ck !== this.fwdKind(id)) continue;
+      this.map[id] = cand;
+    }
+  }
+
+  // --- pass 5: reference kinds ----------------------------------------------------------------
+
+  private refType(id: number): number {
+    const m = this.map;
+    if (m[id] === IN_PROGRESS) this.fail(id, 'is part of a reference loop not broken by a struct, union or typedef');
+    if (m[id] <= MAX_ID) return this.resolve(id);
+    m[id] = IN_PROGRESS;
+    const a = this.all;
+    const o = this.off[id];
+    const k = this.kind(id);
+    let newId = id;
+    let h: number;
+    switch (k) {
+      case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
+      case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG: {
+        a[o + 2] = this.refType(a[o + 2]);
+        h = this.h.common(id);
+        for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
+          const cand = this.table.id(nd);
+          if (this.equalCommon(id, cand)) { newId = cand; break; }
+        }
+        break;
+      }
+      case BTF_KIND_DECL_TAG: {
+        a[o + 2] = this.refType(a[o + 2]);
+        h = this.h.intTag(id);
+        for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
+          const cand = this.table.id(nd);
+          if (this.equalIntTag(id, cand)) { newId = cand; break; }
+        }
+        break;
+      }
+      case BTF_KIND_ARRAY: {
+        a[o + 3] = this.refType(a[o + 3]);
+        a[o + 4] = this.refType(a[o + 4]);
+        h = this.h.array(id);
+        for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
+          const cand = this.table.id(nd);
+          if (this.equalArray(id, cand)) { newId = cand; break; }
+        }
+        break;
+      }
+      case BTF_KIND_FUNC_PROTO: {
+        a[o + 2] = this.refType(a[o + 2]);
+        const v = this.vlen(id);
+        for (let i = 0; i < v; i++) a[o + 4 + i * 2] = this.refType(a[o + 4 + i * 2]);
+        h = this.h.fnproto(id);
+        for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
+          const cand = this.table.id(nd);
+          if (this.equalFnproto(id, cand)) { newId = cand; break; }
+        }
+        break;
+      }
+      default:
+        this.fail(id, `of kind ${kindName(k)} was not deduplicated by an earlier pass`);
+    }
+    m[id] = newId;
+    if (newId === id) this.table.add(h, id);
+    return newId;
+  }
+
+  // --- passes 6 and 7: compaction and remapping -----------------------------------------------
+
+  private compactAndRemap(): Btf {
+    const src = this.src;
+    const remap = new Uint32Array(this.n).fill(UNPROCESSED);
+    for (let id = 0; id < this.startId; id++) remap[id] = id;
+    let next = this.startId;
+    let words = 0;
+    for (let id = this.startId; id < this.n; id++) {
+      if (this.map[id] !== id) continue;
+      remap[id] = next++;
+      words += this.off[id + 1] - this.off[id];
+    }
+    const count = next - this.startId;
+    const out = new Uint32Array(words);
+    const offs = new Uint32Array(count + 1);
+    let w = 0;
+    let i = 0;
+    const a = this.all;
+    for (let id = this.startId; id < this.n; id++) {
+      if (this.map[id] !== id) continue;
+      const o = this.off[id];
+      const len = this.off[id + 1] - o;
+      out.set(a.subarray(o, o + len), w);
+      offs[i++] = w;
+      forEachTypeIdField(out, w, (wi) => {
+        const r = remap[this.resolve(out[wi])];
+        if (r === UNPROCESSED) this.fail(id, `refers to type ${out[wi]} that has no canonical type`);
+        out[wi] = r;
+      });
+      w += len;
+    }
+    offs[count] = w;
+    const result = new Btf({
+      base: src.base, le: src.le, hdrLen: src.hdrLen, layout: src.layout,
+      words: out, wordLen: w, offs, count,
+      strs: this.newStrs, strLen: this.newStrLen,
+    });
+    result.stringsDeduped = true;
+    return result;
+  }
+}
+
+/** What dedup needs from a base, computed once per base Btf object. */
+interface BaseState {
+  /** Base records (all levels) after a zero record for void. */
+  all: Uint32Array;
+  off: Uint32Array;
+  /** Candidate table holding every base type but VAR and DATASEC. */
+  table: CandidateTable;
+  names: Map<number, number>;
+}
+
+const baseStates = new WeakMap<Btf, BaseState>();
+
+function baseState(base: Btf): BaseState {
+  let st = baseStates.get(base);
+  if (st) return st;
+  const levels: Btf[] = [];
+  for (let b: Btf | null = base; b; b = b.base) levels.unshift(b);
+  let words = 3;
+  for (const l of levels) words += l.wordLen;
+  const all = new Uint32Array(words);
+  const off = new Uint32Array(base.typeCount + 1);
+  let w = 3;
+  for (const l of levels) {
+    all.set(l.words.subarray(0, l.wordLen), w);
+    for (let i = 0; i <= l.count; i++) off[l.startId + i] = w + l.offs[i];
+    w += l.wordLen;
+  }
+  const table = new CandidateTable(base.typeCount);
+  const names = new Map<number, number>();
+  const h = new Hasher(all, off);
+  for (let id = 1; id < base.typeCount; id++) {
+    const o = off[id];
+    const k = (all[o + 1] >>> 24) & 0x7f;
+    let key: number;
+    switch (k) {
+      case BTF_KIND_VAR: case BTF_KIND_DATASEC:
+        continue;
+      case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
+      case BTF_KIND_FWD: case BTF_KIND_FUNC: case BTF_KIND_FLOAT: case BTF_KIND_TYPE_TAG:
+        key = h.common(id); break;
+      case BTF_KIND_TYPEDEF: key = h.typedef(id); break;
+      case BTF_KIND_INT: case BTF_KIND_DECL_TAG: key = h.intTag(id); break;
+      case BTF_KIND_ENUM: case BTF_KIND_ENUM64: key = h.enumName(id); break;
+      case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+        key = h.struct(id);
+        const nm = all[o];
+        names.set(nm, names.has(nm) ? 0 : id);
+        break;
+      }
+      case BTF_KIND_ARRAY: key = h.array(id); break;
+      case BTF_KIND_FUNC_PROTO: key = h.fnproto(id); break;
+      default:
+        throw new BtfError(`dedup: base type [${id}] has unknown kind ${k}`, { typeId: id });
+    }
+    table.add(key, id);
+  }
+  st = { all, off, table, names };
+  baseStates.set(base, st);
+  return st;
+}
+
+/** Type signature hashes over the same fields as libbpf's btf_hash_* functions. */
+class Hasher {
+  constructor(private readonly a: Uint32Array, private readonly off: Uint32Array) {}
+
+  common(id: number): number {
+    const a = this.a;
+    const o = this.off[id];
+    return mix(mix(mix(0x42, a[o]), a[o + 1]), a[o + 2]);
+  }
+  typedef(id: number): number {
+    const a = this.a;
+    const o = this.off[id];
+    return mix(mix(0x7d, a[o]), a[o + 1]);
+  }
+  intTag(id: number): number {
+    return mix(this.common(id), this.a[this.off[id] + 3]);
+  }
+  /** Enums hash by name only, so forward enums meet full ones. */
+  enumName(id: number): number {
+    return mix(0xe1, this.a[this.off[id]]);
+  }
+  /** Member names and offsets, not member types (those are not resolved yet). */
+  struct(id: number): number {
+    const a = this.a;
+    const o = this.off[id];
+    let h = this.common(id);
+    const v = a[o + 1] & 0xffffff;
+    for (let i = 0; i < v; i++) h = mix(mix(h, a[o + 3 + i * 3]), a[o + 5 + i * 3]);
+    return h;
+  }
+  array(id: number): number {
+    const a = this.a;
+    const o = this.off[id];
+    return mix(mix(mix(this.common(id), a[o + 3]), a[o + 4]), a[o + 5]);
+  }
+  fnproto(id: number): number {
+    const a = this.a;
+    const o = this.off[id];
+    let h = this.common(id);
+    const v = a[o + 1] & 0xffffff;
+    for (let i = 0; i < v; i++) h = mix(mix(h, a[o + 3 + i * 2]), a[o + 4 + i * 2]);
+    return h;
+  }
+}

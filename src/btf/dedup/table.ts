@@ -1,0 +1,146 @@
+// The candidate table of dedup: hash → canonical candidates, visited in libbpf's order.
+
+/**
+ * libbpf keeps candidates in a chained hash map that inserts at the head of a bucket and, each
+ * time the map grows, re-inserts every entry at the head of its new bucket, which reverses the
+ * order of entries sharing a key. The candidate visited first decides ties (for instance which of
+ * two compatible enums a forward enum maps to), so this table reproduces that order exactly: the
+ * growth schedule depends only on the number of entries. A key's chain is reversed lazily, when
+ * the key is next used, if an odd number of growths happened since it was last used.
+ *
+ * Storage is typed arrays only (open addressing over 32-bit keys, chains as node arrays), so a
+ * table prepared once from a vmlinux can be cloned cheaply for every module deduplicated over it.
+ */
+export class CandidateTable {
+  private keys: Uint32Array;
+  private heads: Int32Array;
+  private epochs: Int32Array;
+  private slotsUsed = 0;
+  private nodeId: Int32Array;
+  private nodeNext: Int32Array;
+  private nodes = 0;
+  // libbpf hashmap bookkeeping: entry count, capacity and the number of growths so far.
+  private size = 0;
+  private cap = 0;
+  private epoch = 0;
+
+  constructor(expected = 64) {
+    let n = 64;
+    while (n < expected * 2) n *= 2;
+    this.keys = new Uint32Array(n);
+    this.heads = new Int32Array(n).fill(-1);
+    this.epochs = new Int32Array(n);
+    this.nodeId = new Int32Array(Math.max(16, expected));
+    this.nodeNext = new Int32Array(Math.max(16, expected));
+  }
+
+  /** An independent copy. */
+  clone(): CandidateTable {
+    const t = Object.create(CandidateTable.prototype) as CandidateTable;
+    t.keys = this.keys.slice();
+    t.heads = this.heads.slice();
+    t.epochs = this.epochs.slice();
+    t.slotsUsed = this.slotsUsed;
+    t.nodeId = this.nodeId.slice();
+    t.nodeNext = this.nodeNext.slice();
+    t.nodes = this.nodes;
+    t.size = this.size;
+    t.cap = this.cap;
+    t.epoch = this.epoch;
+    return t;
+  }
+
+  add(key: number, id: number): void {
+    // Grow when empty or above 75% load, exactly like libbpf's hashmap.
+    if (this.cap === 0 || Math.floor(((this.size + 1) * 4) / 3) > this.cap) {
+      this.cap = this.cap === 0 ? 4 : this.cap * 2;
+      this.epoch++;
+    }
+    let s = this.slot(key);
+    if (this.heads[s] < 0) {
+      if ((this.slotsUsed + 1) * 2 > this.keys.length) {
+        this.rehash();
+        s = this.slot(key);
+      }
+      this.keys[s] = key;
+      this.epochs[s] = this.epoch;
+      this.slotsUsed++;
+    } else {
+      this.normalize(s);
+    }
+    if (this.nodes === this.nodeId.length) {
+      const a = new Int32Array(this.nodes * 2);
+      a.set(this.nodeId);
+      this.nodeId = a;
+      const b = new Int32Array(this.nodes * 2);
+      b.set(this.nodeNext);
+      this.nodeNext = b;
+    }
+    const n = this.nodes++;
+    this.nodeId[n] = id;
+    this.nodeNext[n] = this.heads[s];
+    this.heads[s] = n;
+    this.size++;
+  }
+
+  /** First candidate node for `key` (-1: none); walk with next() and read with id(). */
+  first(key: number): number {
+    const s = this.slot(key);
+    if (this.heads[s] < 0) return -1;
+    this.normalize(s);
+    return this.heads[s];
+  }
+  next(node: number): number {
+    return this.nodeNext[node];
+  }
+  id(node: number): number {
+    return this.nodeId[node];
+  }
+
+  private slot(key: number): number {
+    const mask = this.keys.length - 1;
+    let i = Math.imul(key, 0x9e3779b1) >>> 0 & mask;
+    while (this.heads[i] >= 0 && this.keys[i] !== key) i = (i + 1) & mask;
+    return i;
+  }
+
+  private normalize(s: number): void {
+    if (((this.epoch - this.epochs[s]) & 1) === 1) {
+      let prev = -1;
+      let cur = this.heads[s];
+      while (cur >= 0) {
+        const nx = this.nodeNext[cur];
+        this.nodeNext[cur] = prev;
+        prev = cur;
+        cur = nx;
+      }
+      this.heads[s] = prev;
+    }
+    this.epochs[s] = this.epoch;
+  }
+
+  private rehash(): void {
+    const oldK = this.keys;
+    const oldH = this.heads;
+    const oldE = this.epochs;
+    const n = oldK.length * 2;
+    this.keys = new Uint32Array(n);
+    this.heads = new Int32Array(n).fill(-1);
+    this.epochs = new Int32Array(n);
+    const mask = n - 1;
+    for (let j = 0; j < oldK.length; j++) {
+      if (oldH[j] < 0) continue;
+      let i = Math.imul(oldK[j], 0x9e3779b1) >>> 0 & mask;
+      while (this.heads[i] >= 0) i = (i + 1) & mask;
+      this.keys[i] = oldK[j];
+      this.heads[i] = oldH[j];
+      this.epochs[i] = oldE[j];
+    }
+  }
+}
+
+/** Mix a word into a running 32-bit hash. */
+export function mix(h: number, v: number): number {
+  h = Math.imul(h ^ v, 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
+}

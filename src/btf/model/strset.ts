@@ -1,0 +1,122 @@
+// A set of NUL-terminated byte strings with offsets, hashed and compared as bytes (no decoding).
+
+function hashBytes(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * String section builder and index: `data[0..len)` holds the strings, each followed by NUL.
+ * Lookups hash the bytes of the probe and compare bytes, so names are never turned into JS
+ * strings on hot paths.
+ */
+export class ByteStringSet {
+  data: Uint8Array;
+  len: number;
+  private slots: Int32Array;
+  private hashes: Uint32Array;
+  private used = 0;
+
+  constructor(capacityBytes = 256) {
+    this.data = new Uint8Array(Math.max(16, capacityBytes));
+    this.len = 0;
+    this.slots = new Int32Array(64).fill(-1);
+    this.hashes = new Uint32Array(64);
+  }
+
+  /** Index an existing string section (first occurrence of a string wins); shares `strs`. */
+  static fromSection(strs: Uint8Array, len: number): ByteStringSet {
+    const s = new ByteStringSet(0);
+    s.data = strs;
+    s.len = len;
+    let start = 0;
+    for (let i = 0; i < len; i++) {
+      if (strs[i] === 0) {
+        if (s.find(strs, start, i) < 0) s.insertSlot(hashBytes(strs, start, i), start);
+        start = i + 1;
+      }
+    }
+    return s;
+  }
+
+  /** Offset of the string equal to `src[start..end)`, or -1. */
+  find(src: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(src, start, end);
+    const mask = this.slots.length - 1;
+    const n = end - start;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const o = this.slots[i];
+      if (o < 0) return -1;
+      if (this.hashes[i] !== h) continue;
+      const d = this.data;
+      if (o + n < this.len + 1 && d[o + n] === 0) {
+        let k = 0;
+        while (k < n && d[o + k] === src[start + k]) k++;
+        if (k === n) return o;
+      }
+    }
+  }
+
+  /** Offset of `src[start..end)`, appending it when absent. */
+  add(src: Uint8Array, start: number, end: number): number {
+    const found = this.find(src, start, end);
+    if (found >= 0) return found;
+    const n = end - start;
+    if (this.len + n + 1 > this.data.length) {
+      let cap = this.data.length * 2;
+      while (cap < this.len + n + 1) cap *= 2;
+      const g = new Uint8Array(cap);
+      g.set(this.data.subarray(0, this.len));
+      this.data = g;
+    }
+    const o = this.len;
+    this.data.set(src.subarray(start, end), o);
+    this.data[o + n] = 0;
+    this.len += n + 1;
+    this.insertSlot(hashBytes(src, start, end), o);
+    return o;
+  }
+
+  private insertSlot(h: number, off: number): void {
+    if ((this.used + 1) * 2 > this.slots.length) this.grow();
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    while (this.slots[i] >= 0) i = (i + 1) & mask;
+    this.slots[i] = off;
+    this.hashes[i] = h;
+    this.used++;
+  }
+
+  private grow(): void {
+    const oldS = this.slots;
+    const oldH = this.hashes;
+    this.slots = new Int32Array(oldS.length * 2).fill(-1);
+    this.hashes = new Uint32Array(oldS.length * 2);
+    const mask = this.slots.length - 1;
+    for (let j = 0; j < oldS.length; j++) {
+      if (oldS[j] < 0) continue;
+      let i = oldH[j] & mask;
+      while (this.slots[i] >= 0) i = (i + 1) & mask;
+      this.slots[i] = oldS[j];
+      this.hashes[i] = oldH[j];
+    }
+  }
+}
+
+const indexes = new WeakMap<object, ByteStringSet>();
+
+/** The byte index of a string section, built once per owner object (e.g. a base Btf). */
+export function sectionIndex(owner: object, strs: Uint8Array, len: number): ByteStringSet {
+  let ix = indexes.get(owner);
+  if (!ix) {
+    ix = ByteStringSet.fromSection(strs, len);
+    indexes.set(owner, ix);
+  }
+  return ix;
+}
+
+/** Forget the index of `owner` after its strings changed. */
+export function dropSectionIndex(owner: object): void {
+  indexes.delete(owner);
+}

@@ -1,0 +1,46 @@
+import { describe, it, expect } from 'vitest';
+import { createHash } from 'node:crypto';
+import { parseBtf, serializeBtf } from '../../src/btf/index.js';
+import { btfFromBytes } from '../../src/btf/load.js';
+import { dedupBtf } from '../../src/btf/dedup/index.js';
+import { reinflateSplit, duplicateBase } from '../../src/btf/dedup/inflate.js';
+import { fixture, fixtureText, MODULES } from '../helpers/testdata.js';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+// The expected outputs were produced by libbpf's own btf__dedup (Debian libbpf 1.5) on the same
+// inputs by scripts/make-testdata.sh.
+describe('dedup of real BTF equals libbpf byte for byte', () => {
+  const vmlinux = parseBtf(fixture('btf/vmlinux-6.12.btf.gz'));
+  it('6.12 vmlinux BTF', () => {
+    expect(sha(serializeBtf(dedupBtf(vmlinux)))).toBe(fixtureText('btf/vmlinux-6.12.libbpf-dedup.sha256').trim());
+  });
+  it('host BTF (DECL_TAG, TYPE_TAG, ENUM64)', () => {
+    const host = parseBtf(fixture('btf/host.btf.gz'));
+    expect(sha(serializeBtf(dedupBtf(host)))).toBe(fixtureText('btf/host.libbpf-dedup.sha256').trim());
+  });
+  it.each(MODULES)('module %s as split BTF over vmlinux', (m) => {
+    const { btf } = btfFromBytes(fixture(`modules/${m}.ko`), m, { base: vmlinux });
+    const ours = serializeBtf(dedupBtf(btf));
+    expect(same(ours, fixture(`modules/${m}.libbpf-dedup.btf`))).toBe(true);
+    // And our output is a fixpoint.
+    expect(same(serializeBtf(dedupBtf(parseBtf(ours, { base: vmlinux }))), ours)).toBe(true);
+  });
+});
+
+describe('dedup undoes per-CU duplication', () => {
+  const vmlinux = parseBtf(fixture('btf/vmlinux-6.12.btf.gz'));
+  it.each(MODULES)('module %s re-inflated to 3 CUs with base copies comes back', (m) => {
+    const { btf } = btfFromBytes(fixture(`modules/${m}.ko`), m, { base: vmlinux });
+    const inflated = reinflateSplit(btf, { cus: 3, depth: 2 });
+    expect(inflated.count).toBeGreaterThan(btf.count * 3);
+    expect(same(serializeBtf(dedupBtf(inflated)), serializeBtf(dedupBtf(btf)))).toBe(true);
+  });
+  it('the 6.12 vmlinux BTF present twice collapses to one copy', () => {
+    const twice = duplicateBase(vmlinux, 2);
+    expect(twice.count).toBe(vmlinux.count * 2);
+    const d = dedupBtf(twice);
+    expect(d.count).toBe(vmlinux.count);
+  });
+});
