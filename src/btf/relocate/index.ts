@@ -1,0 +1,4 @@
+// Public face of relocation.
+
+export { relocateBtf, RelocationError } from './relocate.js';
+export type { Relocated } from './relocate.js';
