@@ -5,6 +5,7 @@ import { parseElf } from '../elf/index.js';
 import { readMaybeCompressed } from '../elf/compress-file.js';
 import type { Btf } from './model/btf.js';
 import { looksLikeBtf, parseBtf } from './wire/parse.js';
+import { relocateBtf } from './relocate/relocate.js';
 
 /** Section names a distilled base may use: the upstream name first, then the RFC's. */
 export const DISTILLED_BASE_SECTIONS = ['.BTF.base', '.BTF.base_ref'] as const;
@@ -20,8 +21,8 @@ export interface LoadedBtf {
 }
 
 /**
- * Parse BTF from bytes: raw BTF, or an ELF holding `.BTF`. Split BTF is read over `base`, or
- * over the ELF's own distilled base when it has one (the caller relocates if it wants `base`).
+ * Parse BTF from bytes: raw BTF, or an ELF holding `.BTF`. Split BTF is read over `base`; when
+ * the ELF carries a distilled base it is read over that and, if `base` is given, relocated onto it.
  * @throws BtfpostError naming the file, the section and the offset.
  */
 export function btfFromBytes(bytes: Uint8Array, file: string, opts: { base?: Btf | null } = {}): LoadedBtf {
@@ -43,7 +44,9 @@ export function btfFromBytes(bytes: Uint8Array, file: string, opts: { base?: Btf
           break;
         }
       }
-      const btf = parseBtf(elf.sectionData(sec), { base: distilled ?? opts.base ?? null, file, section: '.BTF' });
+      let btf = parseBtf(elf.sectionData(sec), { base: distilled ?? opts.base ?? null, file, section: '.BTF' });
+      // Like libbpf: with both a distilled base and a base to use, show the relocated view.
+      if (distilled && opts.base) btf = relocateBtf(btf, opts.base, { file }).btf;
       return { btf, distilled, distilledSection, source: 'elf' };
     }
     throw new BtfError('neither raw BTF nor ELF (bad magic)', { file, offset: 0 });

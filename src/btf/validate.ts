@@ -303,3 +303,56 @@ export function assertValidBtf(btf: Btf, where: { file?: string; section?: strin
   const probs = validateBtf(btf);
   if (probs.length > 0) throw new BtfValidationError(probs[0].typeId, probs[0].rule, probs[0].message, where);
 }
+
+/**
+ * The checks libbpf applies when it loads BTF (btf_sanity_check in src/btf.c): every name offset
+ * resolves to a string, every referenced type id exists, FUNC points at a FUNC_PROTO. Split BTF
+ * read over the wrong base usually fails here. Returns the first problem, or null.
+ */
+export function checkLoadable(btf: Btf): BtfProblem | null {
+  const total = btf.typeCount;
+  for (let id = btf.startId; id < total; id++) {
+    const { words: w, off: o } = btf.record(id);
+    const info = w[o + 1];
+    const kind = infoKind(info);
+    const vlen = infoVlen(info);
+    const str = (off: number, what: string): BtfProblem | null =>
+      off === 0 || btf.hasStr(off) ? null : { typeId: id, rule: 'name-offset', message: `invalid ${what} (string offset ${off})` };
+    const ref = (t: number): BtfProblem | null =>
+      t < total ? null : { typeId: id, rule: 'type-id', message: `invalid referenced type id ${t}` };
+    let p = str(w[o], 'type name');
+    if (p) return p;
+    switch (kind) {
+      case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT:
+      case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+        p = ref(w[o + 2]);
+        break;
+      case BTF_KIND_ARRAY:
+        p = ref(w[o + 3]) ?? ref(w[o + 4]);
+        break;
+      case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+        for (let i = 0; i < vlen && !p; i++) p = str(w[o + 3 + i * 3], 'field name') ?? ref(w[o + 4 + i * 3]);
+        break;
+      case BTF_KIND_ENUM:
+        for (let i = 0; i < vlen && !p; i++) p = str(w[o + 3 + i * 2], 'enum name');
+        break;
+      case BTF_KIND_ENUM64:
+        for (let i = 0; i < vlen && !p; i++) p = str(w[o + 3 + i * 3], 'enum name');
+        break;
+      case BTF_KIND_FUNC:
+        p = ref(w[o + 2]);
+        if (!p && btf.kind(w[o + 2]) !== BTF_KIND_FUNC_PROTO) p = { typeId: id, rule: 'func-proto', message: `referenced type [${w[o + 2]}] is not FUNC_PROTO` };
+        break;
+      case BTF_KIND_FUNC_PROTO:
+        for (let i = 0; i < vlen && !p; i++) p = str(w[o + 3 + i * 2], 'param name') ?? ref(w[o + 4 + i * 2]);
+        break;
+      case BTF_KIND_DATASEC:
+        for (let i = 0; i < vlen && !p; i++) p = ref(w[o + 3 + i * 3]);
+        break;
+      default:
+        break;
+    }
+    if (p) return p;
+  }
+  return null;
+}

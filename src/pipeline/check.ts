@@ -1,0 +1,96 @@
+// Will a module's BTF be usable on a given kernel? Relocation for a distilled base, an explicit
+// match check for plain split BTF.
+
+import { z } from 'zod';
+import { BtfpostError } from '../common/errors.js';
+import type { Btf } from '../btf/model/btf.js';
+import { btfFromBytes } from '../btf/load.js';
+import { relocateBtf } from '../btf/relocate/index.js';
+import { checkLoadable, validateBtf } from '../btf/validate.js';
+import { forEachTypeIdField } from '../btf/model/fields.js';
+import { kindName } from '../btf/wire/kinds.js';
+
+/** One module's verdict. */
+export const CheckResultSchema = z.object({
+  module: z.string(),
+  /** "distilled": the module carries .BTF.base; "split": plain split BTF; "none": no .BTF. */
+  mode: z.enum(['distilled', 'split', 'none']),
+  ok: z.boolean(),
+  /** Why not, when ok is false. */
+  reason: z.string().optional(),
+  /** Split types, when the BTF could be read. */
+  types: z.number().int().nonnegative().optional(),
+  /** Base types the split BTF refers to (plain split) or distilled types mapped (distilled). */
+  baseRefs: z.number().int().nonnegative().optional(),
+});
+export type CheckResult = z.infer<typeof CheckResultSchema>;
+
+/** The JSON report of `btfpost check --json`. */
+export const CheckReportSchema = z.object({
+  base: z.string(),
+  modules: z.array(CheckResultSchema),
+  ok: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+export type CheckReport = z.infer<typeof CheckReportSchema>;
+
+function describeType(btf: Btf, id: number): string {
+  const k = btf.kind(id);
+  const name = btf.nameOff(id) ? `'${btf.name(id)}'` : '(anon)';
+  const sized = k === 1 || k === 4 || k === 5 || k === 6 || k === 16 || k === 19;
+  return `${kindName(k)} ${name}${sized ? ` size ${btf.sizeType(id)}` : ''}`;
+}
+
+/**
+ * Check one module (the bytes of a .ko or raw split BTF) against `base`.
+ * With `builtWith` (the vmlinux BTF the module was built against), plain split BTF is also
+ * checked id by id: every base type it refers to must have the same kind, name and size in `base`.
+ */
+export function checkModule(bytes: Uint8Array, file: string, base: Btf, opts: { builtWith?: Btf | null } = {}): CheckResult {
+  let distilled = false;
+  try {
+    const probe = btfFromBytes(bytes, file);
+    distilled = probe.distilled !== null;
+    if (distilled) {
+      const { btf } = relocateBtf(probe.btf, base, { file });
+      const p = validateBtf(btf)[0];
+      if (p) return { module: file, mode: 'distilled', ok: false, reason: `relocated BTF breaks a kernel rule: type [${p.typeId}] ${p.message}`, types: btf.count };
+      return { module: file, mode: 'distilled', ok: true, types: btf.count, baseRefs: probe.distilled!.count };
+    }
+  } catch (e) {
+    if (!(e instanceof BtfpostError)) throw e;
+    if (distilled) return { module: file, mode: 'distilled', ok: false, reason: e.message };
+    // Not readable without a base: fall through to the split check, which reports the reason.
+  }
+  let split: Btf;
+  try {
+    split = btfFromBytes(bytes, file, { base }).btf;
+  } catch (e) {
+    if (!(e instanceof BtfpostError)) throw e;
+    if (/no \.BTF section/.test(e.message)) return { module: file, mode: 'none', ok: false, reason: 'no .BTF section' };
+    return { module: file, mode: 'split', ok: false, reason: e.message };
+  }
+  const p = checkLoadable(split);
+  if (p) return { module: file, mode: 'split', ok: false, reason: `type [${p.typeId}]: ${p.message}`, types: split.count };
+  const refs = new Set<number>();
+  for (let i = 0; i < split.count; i++) {
+    forEachTypeIdField(split.words, split.offs[i], (wi) => {
+      const r = split.words[wi];
+      if (r !== 0 && r < split.startId) refs.add(r);
+    });
+  }
+  const old = opts.builtWith;
+  if (old) {
+    if (old.typeCount !== base.typeCount) {
+      return { module: file, mode: 'split', ok: false, reason: `built against a base of ${old.typeCount - 1} types; this base has ${base.typeCount - 1}, so every split id moves`, types: split.count, baseRefs: refs.size };
+    }
+    for (const r of [...refs].sort((a, b) => a - b)) {
+      const was = describeType(old, r);
+      const now = describeType(base, r);
+      if (was !== now) return { module: file, mode: 'split', ok: false, reason: `base type [${r}] was ${was}, is now ${now}`, types: split.count, baseRefs: refs.size };
+    }
+  }
+  const kp = validateBtf(split)[0];
+  if (kp) return { module: file, mode: 'split', ok: false, reason: `the kernel would refuse it: type [${kp.typeId}] ${kp.message}`, types: split.count, baseRefs: refs.size };
+  return { module: file, mode: 'split', ok: true, types: split.count, baseRefs: refs.size };
+}
