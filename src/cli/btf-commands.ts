@@ -4,7 +4,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { readMaybeCompressed } from '../elf/compress-file.js';
 import { writeFileAtomic } from '../elf/index.js';
 import { serializeBtf } from '../btf/wire/serialize.js';
-import { loadBtfFile } from '../btf/load.js';
+import { btfFromBytes, loadBtfFile } from '../btf/load.js';
+import { parseElf } from '../elf/index.js';
+import { setBtfSections } from '../pipeline/write-ko.js';
 import { dedupBtf } from '../btf/dedup/index.js';
 import { distillBase } from '../btf/distill/index.js';
 import { relocateBtf } from '../btf/relocate/index.js';
@@ -69,15 +71,27 @@ export function distillCommand(setCode: SetCode): CommandModule {
     command: 'distill <in>',
     describe: 'split BTF into new split BTF plus a distilled base (.BTF.base contents)',
     builder: (y) => baseOpt(y.positional('in', { type: 'string', demandOption: true, describe: '.ko or raw split BTF' }), true, 'the base the split BTF was built against')
-      .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'new split BTF (raw)' })
-      .option('base-out', { type: 'string', demandOption: true, describe: 'distilled base BTF (raw)' }),
+      .option('output', { alias: 'o', type: 'string', describe: 'new split BTF (raw)' })
+      .option('base-out', { type: 'string', describe: 'distilled base BTF (raw)' })
+      .option('ko-out', { type: 'string', describe: 'write a copy of the module IN with the new .BTF and the distilled base section' })
+      .option('base-section', { choices: ['.BTF.base', '.BTF.base_ref'] as const, default: '.BTF.base' as const, describe: 'section name of the distilled base in --ko-out' })
+      .option('strip-signature', { type: 'boolean', default: false, describe: 'drop the module signature (sign again afterwards)' })
+      .check((a) => {
+        if (!a['ko-out'] && !(a.output && a['base-out'])) throw new Error('give -o and --base-out, or --ko-out');
+        return true;
+      }),
     handler: async (argv) => {
-      const a = argv as unknown as { in: string; base: string; output: string; baseOut: string };
+      const a = argv as unknown as { in: string; base: string; output?: string; baseOut?: string; koOut?: string; baseSection: '.BTF.base' | '.BTF.base_ref'; stripSignature: boolean };
       const base = (await loadBtfFile(a.base)).btf;
-      const { btf } = await loadBtfFile(a.in, { base });
+      const { bytes } = await readMaybeCompressed(a.in);
+      const { btf } = btfFromBytes(bytes, a.in, { base });
       const d = distillBase(btf, { file: a.in });
-      await writeBtf(a.output, d.split);
-      await writeBtf(a.baseOut, d.base);
+      if (a.output) await writeBtf(a.output, d.split);
+      if (a.baseOut) await writeBtf(a.baseOut, d.base);
+      if (a.koOut) {
+        const out = setBtfSections(parseElf(bytes, a.in), { btf: serializeBtf(d.split), base: serializeBtf(d.base), baseSection: a.baseSection }, { stripSignature: a.stripSignature });
+        await writeFileAtomic(a.koOut, out);
+      }
       setCode(0);
     },
   };
