@@ -11,6 +11,7 @@ import { dedupBtf } from '../btf/dedup/index.js';
 import { distillBase } from '../btf/distill/index.js';
 import { relocateBtf } from '../btf/relocate/index.js';
 import { mergeModules, renumberAsSplit } from '../btf/standalone.js';
+import { compareBtf } from '../btf/compare.js';
 import { checkModule, CheckReportSchema, type CheckResult } from '../pipeline/check.js';
 import { UsageError } from '../common/errors.js';
 import type { Btf } from '../btf/model/btf.js';
@@ -171,3 +172,28 @@ export function renumberCommand(setCode: SetCode): CommandModule {
   };
 }
 
+
+/** `btfpost compare A B [--base BASE]` */
+export function compareCommand(setCode: SetCode): CommandModule {
+  return {
+    command: 'compare <a> <b>',
+    describe: 'compare two BTFs as type graphs, independent of type order (exit 0 when equal)',
+    builder: (y) => baseOpt(y.positional('a', { type: 'string', demandOption: true }).positional('b', { type: 'string', demandOption: true }), false, 'base BTF both are split over')
+      .option('json', { type: 'boolean', default: false }),
+    handler: async (argv) => {
+      const a = argv as unknown as { a: string; b: string; base?: string; json: boolean };
+      const base = await loadBase(a.base);
+      const A = (await loadBtfFile(a.a, { base })).btf;
+      const B = (await loadBtfFile(a.b, { base })).btf;
+      const r = compareBtf(A, B);
+      if (a.json) {
+        process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      } else {
+        for (const t of r.onlyInA) process.stdout.write(`only in ${a.a}: ${t}\n`);
+        for (const t of r.onlyInB) process.stdout.write(`only in ${a.b}: ${t}\n`);
+        process.stdout.write(`${r.equal ? 'equal' : 'different'} (${r.countA} and ${r.countB} types)\n`);
+      }
+      setCode(r.equal ? 0 : 3);
+    },
+  };
+}

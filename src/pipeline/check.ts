@@ -18,6 +18,11 @@ export const CheckResultSchema = z.object({
   ok: z.boolean(),
   /** Why not, when ok is false. */
   reason: z.string().optional(),
+  /**
+   * Where it failed: "read" (the BTF cannot be parsed over this base), "load" (libbpf's load
+   * checks fail), "relocate", "ids" (a referenced base type changed), "kernel" (a kernel rule).
+   */
+  stage: z.enum(['read', 'load', 'relocate', 'ids', 'kernel']).optional(),
   /** Split types, when the BTF could be read. */
   types: z.number().int().nonnegative().optional(),
   /** Base types the split BTF refers to (plain split) or distilled types mapped (distilled). */
@@ -54,12 +59,12 @@ export function checkModule(bytes: Uint8Array, file: string, base: Btf, opts: { 
     if (distilled) {
       const { btf } = relocateBtf(probe.btf, base, { file });
       const p = validateBtf(btf)[0];
-      if (p) return { module: file, mode: 'distilled', ok: false, reason: `relocated BTF breaks a kernel rule: type [${p.typeId}] ${p.message}`, types: btf.count };
+      if (p) return { module: file, mode: 'distilled', ok: false, stage: 'kernel', reason: `relocated BTF breaks a kernel rule: type [${p.typeId}] ${p.message}`, types: btf.count };
       return { module: file, mode: 'distilled', ok: true, types: btf.count, baseRefs: probe.distilled!.count };
     }
   } catch (e) {
     if (!(e instanceof BtfpostError)) throw e;
-    if (distilled) return { module: file, mode: 'distilled', ok: false, reason: e.message };
+    if (distilled) return { module: file, mode: 'distilled', ok: false, stage: 'relocate', reason: e.message };
     // Not readable without a base: fall through to the split check, which reports the reason.
   }
   let split: Btf;
@@ -67,11 +72,11 @@ export function checkModule(bytes: Uint8Array, file: string, base: Btf, opts: { 
     split = btfFromBytes(bytes, file, { base }).btf;
   } catch (e) {
     if (!(e instanceof BtfpostError)) throw e;
-    if (/no \.BTF section/.test(e.message)) return { module: file, mode: 'none', ok: false, reason: 'no .BTF section' };
-    return { module: file, mode: 'split', ok: false, reason: e.message };
+    if (/no \.BTF section/.test(e.message)) return { module: file, mode: 'none', ok: false, stage: 'read', reason: 'no .BTF section' };
+    return { module: file, mode: 'split', ok: false, stage: 'read', reason: e.message };
   }
   const p = checkLoadable(split);
-  if (p) return { module: file, mode: 'split', ok: false, reason: `type [${p.typeId}]: ${p.message}`, types: split.count };
+  if (p) return { module: file, mode: 'split', ok: false, stage: 'load', reason: `type [${p.typeId}]: ${p.message}`, types: split.count };
   const refs = new Set<number>();
   for (let i = 0; i < split.count; i++) {
     forEachTypeIdField(split.words, split.offs[i], (wi) => {
@@ -82,15 +87,15 @@ export function checkModule(bytes: Uint8Array, file: string, base: Btf, opts: { 
   const old = opts.builtWith;
   if (old) {
     if (old.typeCount !== base.typeCount) {
-      return { module: file, mode: 'split', ok: false, reason: `built against a base of ${old.typeCount - 1} types; this base has ${base.typeCount - 1}, so every split id moves`, types: split.count, baseRefs: refs.size };
+      return { module: file, mode: 'split', ok: false, stage: 'ids', reason: `built against a base of ${old.typeCount - 1} types; this base has ${base.typeCount - 1}, so every split id moves`, types: split.count, baseRefs: refs.size };
     }
     for (const r of [...refs].sort((a, b) => a - b)) {
       const was = describeType(old, r);
       const now = describeType(base, r);
-      if (was !== now) return { module: file, mode: 'split', ok: false, reason: `base type [${r}] was ${was}, is now ${now}`, types: split.count, baseRefs: refs.size };
+      if (was !== now) return { module: file, mode: 'split', ok: false, stage: 'ids', reason: `base type [${r}] was ${was}, is now ${now}`, types: split.count, baseRefs: refs.size };
     }
   }
   const kp = validateBtf(split)[0];
-  if (kp) return { module: file, mode: 'split', ok: false, reason: `the kernel would refuse it: type [${kp.typeId}] ${kp.message}`, types: split.count, baseRefs: refs.size };
+  if (kp) return { module: file, mode: 'split', ok: false, stage: 'kernel', reason: `the kernel would refuse it: type [${kp.typeId}] ${kp.message}`, types: split.count, baseRefs: refs.size };
   return { module: file, mode: 'split', ok: true, types: split.count, baseRefs: refs.size };
 }

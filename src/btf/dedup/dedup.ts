@@ -50,6 +50,11 @@ export interface DedupOptions {
  * @throws BtfError on reference loops not broken by a struct/union/typedef, or unknown kinds.
  */
 export function dedupBtf(btf: Btf, opts: DedupOptions = {}): Btf {
+  return new Dedup(btf, opts).run().btf;
+}
+
+/** Like dedupBtf, also returning the map from every input id to its id in the output. */
+export function dedupBtfWithMap(btf: Btf, opts: DedupOptions = {}): { btf: Btf; map: Uint32Array } {
   return new Dedup(btf, opts).run();
 }
 
@@ -96,7 +101,7 @@ class Dedup {
     this.h = new Hasher(this.all, this.off);
   }
 
-  run(): Btf {
+  run(): { btf: Btf; map: Uint32Array } {
     this.map[0] = 0;
     // Pass 0: base types are their own canonical types (and were hashed once per base).
     for (let id = 1; id < this.startId; id++) this.map[id] = id;
@@ -571,7 +576,7 @@ class Dedup {
 
   // --- passes 6 and 7: compaction and remapping -----------------------------------------------
 
-  private compactAndRemap(): Btf {
+  private compactAndRemap(): { btf: Btf; map: Uint32Array } {
     const src = this.src;
     const remap = new Uint32Array(this.n).fill(UNPROCESSED);
     for (let id = 0; id < this.startId; id++) remap[id] = id;
@@ -608,7 +613,9 @@ class Dedup {
       strs: this.newStrs, strLen: this.newStrLen,
     });
     result.stringsDeduped = true;
-    return result;
+    const map = new Uint32Array(this.n);
+    for (let id = 0; id < this.n; id++) map[id] = remap[this.resolve(id)];
+    return { btf: result, map };
   }
 }
 

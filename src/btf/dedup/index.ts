@@ -1,4 +1,4 @@
 // Public face of BTF deduplication.
 
-export { dedupBtf } from './dedup.js';
+export { dedupBtf, dedupBtfWithMap } from './dedup.js';
 export type { DedupOptions } from './dedup.js';
