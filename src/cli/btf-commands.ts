@@ -12,7 +12,7 @@ import { distillBase } from '../btf/distill/index.js';
 import { relocateBtf } from '../btf/relocate/index.js';
 import { mergeModules, renumberAsSplit } from '../btf/standalone.js';
 import { compareBtf } from '../btf/compare.js';
-import { checkModule, CheckReportSchema, type CheckResult } from '../pipeline/check.js';
+import type { CheckResult } from '../pipeline/check.js';
 import { UsageError } from '../common/errors.js';
 import type { Btf } from '../btf/model/btf.js';
 
@@ -134,6 +134,7 @@ export function checkCommand(setCode: SetCode): CommandModule {
       .option('json', { type: 'boolean', default: false, describe: 'print a JSON report (schema: CheckReportSchema)' }),
     handler: async (argv) => {
       const a = argv as unknown as { modules: string[]; base: string; builtWith?: string; json: boolean };
+      const { checkModule, CheckReportSchema } = await import('../pipeline/check.js');
       const base = (await loadBtfFile(a.base)).btf;
       const builtWith = await loadBase(a.builtWith);
       const results: CheckResult[] = [];

@@ -2,9 +2,6 @@
 
 import type { CommandModule } from 'yargs';
 import { loadBtfFile } from '../btf/load.js';
-import { dumpRaw } from '../btf/dump/raw.js';
-import { dumpC } from '../btf/dump/c.js';
-import { dumpJson } from '../btf/dump/json.js';
 import { TextSink } from './output.js';
 
 interface DumpArgs {
@@ -26,11 +23,15 @@ export function dumpCommand(setCode: (code: number) => void): CommandModule<obje
       const base = argv.base ? (await loadBtfFile(argv.base)).btf : null;
       const { btf } = await loadBtfFile(argv.file, { base });
       const sink = new TextSink();
+      // Each format's code is loaded only when asked for, to keep start-up short.
       if (argv.format === 'raw') {
+        const { dumpRaw } = await import('../btf/dump/raw.js');
         dumpRaw(btf, (s) => sink.write(s));
       } else if (argv.format === 'c') {
+        const { dumpC } = await import('../btf/dump/c.js');
         sink.write(dumpC(btf));
       } else {
+        const { dumpJson } = await import('../btf/dump/json.js');
         sink.write(`${JSON.stringify(dumpJson(btf), null, 2)}\n`);
       }
       sink.flush();

@@ -2,14 +2,16 @@
 
 import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
-import type { Btf } from '../btf/index.js';
-import { btfFromBytes, loadBtfFile } from '../btf/load.js';
-import {
-  BtfIdsError, checkBtfIdsBlob, collectBtfIds, readElfForBtfIds, resolveBtfIds, resolveBtfidsWarningLine,
-  writeBytesInPlace, type ResolveBtfIdsResult,
-} from '../btfids/index.js';
+import { checkBtfIdsBlob, resolveCollected, resolveBtfidsWarningLine, type ResolveBtfIdsResult } from '../btfids/btfids.js';
+import { BtfIdsError } from '../btfids/errors.js';
+import { loadBtfForResolution, readElfForBtfIds, writeBytesInPlace } from '../btfids/io.js';
+import { collectBtfIds } from '../btfids/symbols.js';
 import { BtfpostError, UsageError } from '../common/errors.js';
-import { applyElfEdits, parseElf, readMaybeCompressed, writeMaybeCompressed, type ElfFile } from '../elf/index.js';
+import { parseElf } from '../elf/file.js';
+
+// Only light modules are imported statically: btfpost-resolve_btfids runs once per module in a
+// kernel build, so its start-up time counts. The compressed-file reader and the ELF writer are
+// imported where the btfpost subcommand needs them.
 
 /** Exit codes shared with the main CLI: 0 success, 1 usage error, 2 bad input or failed operation. */
 const EXIT_OK = 0;
@@ -23,26 +25,6 @@ interface ResolveIdsArgs {
   fatal_warnings: boolean;
   verbose: number;
   'strip-signature': boolean;
-}
-
-/** Distilled-base section names `btfFromBytes` reads a module's split BTF over. */
-const DISTILLED_SECTIONS = ['.BTF.base', '.BTF.base_ref'];
-
-/**
- * The BTF to resolve against: `--btf FILE` (raw or ELF) split over the base, else the ELF's own
- * `.BTF` — over its `.BTF.base` when it has one (as resolve_btfids 6.11-6.19 does, ignoring
- * `-b`), otherwise over `-b BASE`. The base is only read when it is used.
- */
-async function loadResolutionBtf(elfBytes: Uint8Array, elf: ElfFile, file: string, opts: { btf?: string; base?: string }, note: (s: string) => void): Promise<Btf> {
-  const distilled = DISTILLED_SECTIONS.find((n) => elf.sectionByName(n));
-  const baseNeeded = opts.btf !== undefined || distilled === undefined;
-  let base: Btf | null = null;
-  if (opts.base !== undefined) {
-    if (baseNeeded) base = (await loadBtfFile(opts.base)).btf;
-    else note(`${file} has ${distilled}: resolving against it, not against ${opts.base}`);
-  }
-  if (opts.btf !== undefined) return (await loadBtfFile(opts.btf, { base })).btf;
-  return btfFromBytes(elfBytes, file, { base }).btf;
 }
 
 function printWarnings(result: ResolveBtfIdsResult, line: (s: string) => void): void {
@@ -67,8 +49,9 @@ export function resolveIdsCommand(setCode: (code: number) => void): CommandModul
       .option('strip-signature', { type: 'boolean', default: false, describe: 'allow changing a signed module by dropping its signature' })
       .option('verbose', { alias: 'v', type: 'count', describe: 'explain what is done (-vv: every slot)' }),
     handler: async (argv) => {
+      const { applyElfEdits, readMaybeCompressed, writeMaybeCompressed } = await import('../elf/index.js');
       const file = argv.elf;
-      const say = (s: string) => process.stderr.write(`btfpost: ${s}\n`);
+      const say = (m: string) => process.stderr.write(`btfpost: ${m}\n`);
       const { bytes, compression } = await readMaybeCompressed(file);
       const elf = parseElf(bytes, file);
       const c = collectBtfIds(elf);
@@ -77,9 +60,12 @@ export function resolveIdsCommand(setCode: (code: number) => void): CommandModul
         setCode(EXIT_OK);
         return;
       }
-      const btf = await loadResolutionBtf(bytes, elf, file, { btf: argv.btf, base: argv.base }, (s) => { if (argv.verbose > 0) say(s); });
-      const debug = argv.verbose > 1 ? (s: string) => process.stderr.write(`${s}\n`) : undefined;
-      const result = resolveBtfIds(elf, btf, { debug });
+      const loaded = await loadBtfForResolution(elf, { btfPath: argv.btf, basePath: argv.base });
+      if (argv.verbose > 0 && loaded.distilledSection && argv.base !== undefined && argv.btf === undefined) {
+        say(`${file} has ${loaded.distilledSection}: resolving in its numbering, not against ${argv.base}`);
+      }
+      const debug = argv.verbose > 1 ? (m: string) => process.stderr.write(`${m}\n`) : undefined;
+      const result = resolveCollected(c.layout, loaded.btf, { debug });
       for (const w of result.details) say(`warning: ${w.message}`);
       if (argv.fatal_warnings && result.warnings.length > 0) throw fatalError(file, result);
       const s = result.stats;
@@ -239,15 +225,18 @@ export async function mainResolveBtfids(argv: string[]): Promise<number> {
     }
     if (opts.patchBtfids !== undefined) return await patchBlob(opts.patchBtfids, opts.elf, debug);
 
-    const { elf, bytes } = await readElfForBtfIds(opts.elf);
+    const { elf } = await readElfForBtfIds(opts.elf);
     const c = collectBtfIds(elf);
     if (!c.found) {
       debug(1, `Cannot find .BTF_ids or symbols sections, nothing to do (${c.reason})`);
       return EXIT_OK;
     }
-    const btf = await loadResolutionBtf(bytes, elf, opts.elf, { btf: opts.btf, base: opts.base }, (s) => debug(1, s));
-    const result = resolveBtfIds(elf, btf, { debug: verbose > 0 ? (s) => debug(1, s) : undefined });
-    printWarnings(result, (s) => process.stderr.write(`${s}\n`));
+    const loaded = await loadBtfForResolution(elf, { btfPath: opts.btf, basePath: opts.base });
+    if (loaded.distilledSection && opts.base !== undefined && opts.btf === undefined) {
+      debug(1, `${opts.elf} has ${loaded.distilledSection}: resolving against it, not against ${opts.base}`);
+    }
+    const result = resolveCollected(c.layout, loaded.btf, { debug: verbose > 0 ? (m) => debug(1, m) : undefined });
+    printWarnings(result, (m) => process.stderr.write(`${m}\n`));
     if (opts.fatalWarnings && result.warnings.length > 0) throw fatalError(opts.elf, result);
     if (result.changed && result.patched && result.section) {
       if (elf.signature) {
