@@ -10,7 +10,7 @@ import { setBtfSections } from '../pipeline/write-ko.js';
 import { dedupBtf } from '../btf/dedup/index.js';
 import { distillBase } from '../btf/distill/index.js';
 import { relocateBtf } from '../btf/relocate/index.js';
-import { mergeModules, renumberAsSplit } from '../btf/standalone.js';
+import { mergeModules, renumberAsSplit, standaloneFromSplit } from '../btf/standalone.js';
 import { compareBtf } from '../btf/compare.js';
 import type { CheckResult } from '../pipeline/check.js';
 import { UsageError } from '../common/errors.js';
@@ -195,6 +195,23 @@ export function compareCommand(setCode: SetCode): CommandModule {
         process.stdout.write(`${r.equal ? 'equal' : 'different'} (${r.countA} and ${r.countB} types)\n`);
       }
       setCode(r.equal ? 0 : 3);
+    },
+  };
+}
+
+/** `btfpost standalone IN --base BASE -o OUT` */
+export function standaloneCommand(setCode: SetCode): CommandModule {
+  return {
+    command: 'standalone <in>',
+    describe: 'self-contained BTF of a module: its split types plus copies of every base type they reach',
+    builder: (y) => baseOpt(y.positional('in', { type: 'string', demandOption: true, describe: '.ko or raw split BTF' }), true, 'the base the split BTF was built against')
+      .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'raw BTF to write' }),
+    handler: async (argv) => {
+      const a = argv as unknown as { in: string; base: string; output: string };
+      const base = (await loadBtfFile(a.base)).btf;
+      const { btf } = await loadBtfFile(a.in, { base });
+      await writeBtf(a.output, dedupBtf(standaloneFromSplit(btf), { file: a.in }));
+      setCode(0);
     },
   };
 }

@@ -3,7 +3,7 @@
 import yargs from 'yargs';
 import { BtfpostError, UsageError } from '../common/errors.js';
 import { dumpCommand } from './dump.js';
-import { checkCommand, compareCommand, dedupCommand, distillCommand, mergeCommand, relocateCommand, renumberCommand } from './btf-commands.js';
+import { checkCommand, compareCommand, dedupCommand, distillCommand, mergeCommand, relocateCommand, renumberCommand, standaloneCommand } from './btf-commands.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 success, 1 usage error, 2 bad input or failed operation. */
@@ -29,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(checkCommand(setCode))
     .command(renumberCommand(setCode))
     .command(compareCommand(setCode))
+    .command(standaloneCommand(setCode))
     .help()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {

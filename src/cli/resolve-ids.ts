@@ -18,6 +18,7 @@ const EXIT_OK = 0;
 const EXIT_USAGE = 1;
 const EXIT_FAIL = 2;
 
+/** Arguments of `btfpost resolve-ids`. */
 interface ResolveIdsArgs {
   elf: string;
   base?: string;
@@ -88,20 +89,23 @@ export function resolveIdsCommand(setCode: (code: number) => void): CommandModul
 
 const PROG = 'btfpost-resolve_btfids';
 
-const USAGE = `usage: ${PROG} [<options>] <ELF object>
-   or: ${PROG} --patch_btfids <.BTF_ids file> <ELF object>
+const USAGE = `usage: ${PROG} [options] ELF
+       ${PROG} --patch_btfids BLOB ELF
 
-    -v, --verbose         be more verbose (show errors, etc)
-    --btf <file>          path to a file with input BTF data
-    -b, --btf_base <file>
-                          path of file providing base BTF
-    --fatal_warnings      turn warnings into errors
-    --distill_base        distill --btf_base and emit .BTF.base section data (not supported yet)
-    --patch_btfids <file>
-                          path to .BTF_ids section data blob to patch into ELF file
+Writes BTF type ids into the .BTF_ids section of ELF (a module or vmlinux), in place.
+
+  -v, --verbose           trace what is done (repeatable)
+  --btf FILE              resolve against the BTF in FILE (raw or ELF) instead of ELF's .BTF
+  -b, --btf_base FILE     base BTF (raw or ELF) that the module BTF is split over
+  --fatal_warnings        fail on warnings (unresolved or ambiguous names); ELF is left unchanged
+  --distill_base          not supported yet
+  --patch_btfids BLOB     copy BLOB over .BTF_ids (sizes must match)
+  -h, --help              show this text
 `;
 
-interface CompatOptions {
+/** A parsed resolve_btfids command line. */
+export interface CompatOptions {
+  /** How many -v were given. */
   verbose: number;
   btf?: string;
   base?: string;
@@ -206,7 +210,7 @@ export async function mainResolveBtfids(argv: string[]): Promise<number> {
     opts = parseResolveBtfidsArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${PROG}: ${e.message}\n\n${USAGE}`);
+      process.stderr.write(`${PROG}: ${e.message}\nTry '${PROG} --help'.\n`);
       return EXIT_USAGE;
     }
     throw e;
