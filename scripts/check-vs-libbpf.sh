@@ -12,7 +12,7 @@ BPFTOOL=$CORPUS/tools/bin/bpftool-7.5
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d)
 find "$MODDIR" -name '*.ko' | sort > "$W/list"
-xargs -P2 -I{} sh -c "if '$BPFTOOL' btf dump file '{}' -B '$TARGET' >/dev/null 2>'$W/err.\$(basename {})'; then echo '{} ok'; else echo '{} fail'; fi" < "$W/list" | sort > "$W/libbpf"
+xargs -P2 -I{} sh -c "if '$BPFTOOL' btf dump file '{}' -B '$TARGET' >/dev/null 2>&1; then echo '{} ok'; else echo '{} fail'; fi" < "$W/list" | sort > "$W/libbpf"
 node "$HERE/bin/btfpost" check $(cat "$W/list") -B "$TARGET" --built-with "$K/vmlinux.btf" --json > "$W/ours.json" || true
 node "$HERE/scripts/lib/check-agree.mjs" "$W/ours.json" "$W/libbpf"
 rm -rf "$W"

@@ -60,11 +60,15 @@ export function compareBtf(a: Btf, b: Btf, opts: { maxListed?: number } = {}): B
     const k = all.kind(id);
     if (k === BTF_KIND_VAR) return `V:${all.name(id)}:${map[all.sizeType(id)]}:${all.extra(id, 0)}`;
     const { words, off } = all.record(id);
-    const refs: number[] = [];
-    forEachTypeIdField(words, off, (wi) => refs.push(map[words[wi]]));
+    const refs: string[] = [];
+    // Entries name input ids: a VAR by its own key, anything else by its canonical id.
+    forEachTypeIdField(words, off, (wi) => {
+      const r = words[wi];
+      refs.push(r !== 0 && all.kind(r) === BTF_KIND_VAR ? key(r) : String(map[r]));
+    });
     const extra = [];
     for (let i = 0; i < all.vlen(id); i++) extra.push(all.extra(id, i * 3 + 1), all.extra(id, i * 3 + 2));
-    return `D:${all.name(id)}:${all.sizeType(id)}:${refs.map((r) => (all.kind(r) === BTF_KIND_VAR ? key(r) : r)).join(',')}:${extra.join(',')}`;
+    return `D:${all.name(id)}:${all.sizeType(id)}:${refs.join(',')}:${extra.join(',')}`;
   };
   const setOf = (from: number, count: number) => {
     const s = new Map<string, number>();
