@@ -1,0 +1,307 @@
+// DwarfFile: the debug sections of one object (decompressed and, for ET_REL, relocated on first use), its units, abbreviation tables and strings.
+
+import { inflateSync } from 'node:zlib';
+import { DwarfError } from '../common/errors.js';
+import type { ElfFile, ElfSection } from '../elf/index.js';
+import { compileAbbrevTable, type AbbrevTable, type UnitShape } from './abbrev.js';
+import { readOffset, readSized, TWO32 } from './bytes.js';
+import { DieCursor } from './cursor.js';
+import { relocateDebugSection } from './relocate.js';
+import { StringTable } from './strings.js';
+import { parseUnitHeader, type DieOffset, type Unit } from './unit.js';
+
+/** Returns a debug section's bytes (decompressed, relocated) by its `.debug_*` name, or null when absent. */
+export type SectionLoader = (name: string) => Uint8Array | null;
+
+/**
+ * A string reference: the string's offset in its section times 4 plus the section id
+ * (STR_SECTION_*). It lets an encoder intern names by (section, offset) without decoding them, and
+ * stays a small integer for sections below 512 MiB; see `DwarfFile.strRefString`.
+ */
+export type StrRef = number;
+
+/** StrRef section id: an inline DW_FORM_string in .debug_info. */
+export const STR_SECTION_INFO = 0;
+/** StrRef section id: .debug_str. */
+export const STR_SECTION_STR = 1;
+/** StrRef section id: .debug_line_str. */
+export const STR_SECTION_LINE_STR = 2;
+
+/** The StrRef offset multiplier (the section id sits in the low two bits). */
+export const STR_REF_SCALE = 4;
+
+/** Options for `dwarfFromSections`. */
+export interface DwarfSectionsOptions {
+  /** Byte order of the target (true = little-endian). */
+  le: boolean;
+  /** File name for error messages. */
+  fileName?: string;
+}
+
+/**
+ * The DWARF of one object file. Everything is read lazily: the unit list on the first `units()`,
+ * each abbreviation table when a unit needs it, other sections when an attribute refers into them.
+ */
+export class DwarfFile {
+  /** File name used in error messages. */
+  readonly fileName: string | undefined;
+  /** True for little-endian targets. */
+  readonly le: boolean;
+  /** The .debug_info bytes (relocated for ET_REL). */
+  readonly info: Uint8Array;
+  /** The .debug_abbrev bytes. */
+  readonly abbrev: Uint8Array;
+
+  private readonly loader: SectionLoader;
+  private readonly loaded = new Map<string, Uint8Array | null>();
+  private unitList: Unit[] | undefined;
+  private readonly tables = new Map<string, AbbrevTable>();
+  private strTable: StringTable | undefined;
+  private signatures: Map<string, number> | undefined;
+  private lastUnit: Unit | undefined;
+
+  /**
+   * Use `openDwarf` or `dwarfFromSections`.
+   * @throws DwarfError "no DWARF" when the loader has no .debug_info, or when .debug_abbrev is missing.
+   */
+  constructor(loader: SectionLoader, opts: DwarfSectionsOptions) {
+    this.loader = loader;
+    this.le = opts.le;
+    this.fileName = opts.fileName;
+    const info = this.section('.debug_info');
+    if (info === null) throw new DwarfError('no DWARF: the file has no .debug_info section', { file: this.fileName });
+    const abbrev = this.section('.debug_abbrev');
+    if (abbrev === null) throw new DwarfError('.debug_info without .debug_abbrev', { file: this.fileName, section: '.debug_abbrev' });
+    this.info = info;
+    this.abbrev = abbrev;
+  }
+
+  /** A debug section by name (".debug_str", ...), loaded once; null when the file has none. */
+  section(name: string): Uint8Array | null {
+    let s = this.loaded.get(name);
+    if (s === undefined) {
+      s = this.loader(name);
+      this.loaded.set(name, s);
+    }
+    return s;
+  }
+
+  /** Every unit of .debug_info in section order (headers are parsed on the first call). */
+  units(): readonly Unit[] {
+    if (this.unitList === undefined) {
+      const list: Unit[] = [];
+      const info = this.info;
+      let p = 0;
+      while (p < info.length) {
+        const u = parseUnitHeader(this, info, p, list.length);
+        list.push(u);
+        p = u.end;
+      }
+      this.unitList = list;
+    }
+    return this.unitList;
+  }
+
+  /**
+   * The unit whose DIEs contain .debug_info offset `offset`.
+   * @throws DwarfError when no unit's DIE area contains it.
+   */
+  unitAt(offset: DieOffset): Unit {
+    const last = this.lastUnit;
+    if (last !== undefined && offset >= last.dieOffset && offset < last.end) return last;
+    const list = this.units();
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (list[mid].offset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const u = list[lo];
+    if (u === undefined || !(offset >= u.dieOffset && offset < u.end)) {
+      throw new DwarfError(`offset 0x${offset.toString(16)} is not inside any unit's DIEs`, { file: this.fileName, section: '.debug_info', offset });
+    }
+    this.lastUnit = u;
+    return u;
+  }
+
+  /** A new cursor positioned before the root DIE of `unit` (the first unit when omitted). */
+  cursor(unit?: Unit): DieCursor {
+    const u = unit ?? this.units()[0];
+    return new DieCursor(this, u);
+  }
+
+  /**
+   * The abbreviation table at `offset`, compiled for units of `shape`; compiled once per (offset, shape).
+   * @throws DwarfError naming .debug_abbrev when the table is malformed.
+   */
+  abbrevTable(offset: number, shape: UnitShape): AbbrevTable {
+    const key = `${offset}/${shape.addrSize}/${shape.offsetSize}/${shape.version <= 2 ? 2 : 3}`;
+    let t = this.tables.get(key);
+    if (t === undefined) {
+      t = compileAbbrevTable(this.abbrev, offset, shape, { file: this.fileName });
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  /**
+   * Global offset of the DIE described by the type unit with signature (hi, lo) (DW_FORM_ref_sig8).
+   * @throws DwarfError when no type unit in .debug_info has that signature.
+   */
+  typeUnitDie(hi: number, lo: number): DieOffset {
+    if (this.signatures === undefined) {
+      const m = new Map<string, number>();
+      for (const u of this.units()) if (u.typeDieOffset >= 0) m.set(`${u.signatureHi}:${u.signatureLo}`, u.typeDieOffset);
+      this.signatures = m;
+    }
+    const off = this.signatures.get(`${hi >>> 0}:${lo >>> 0}`);
+    if (off === undefined) {
+      const sig = ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString(16).padStart(16, '0');
+      throw new DwarfError(`no type unit with signature 0x${sig} (.debug_types and split DWARF are not read)`, { file: this.fileName, section: '.debug_info' });
+    }
+    return off;
+  }
+
+  /**
+   * The .debug_str offset of string index `index` of `unit` (DW_FORM_strx*), read from .debug_str_offsets.
+   * @throws DwarfError when the section is missing or the slot is outside it.
+   */
+  strxOffset(unit: Unit, index: number): number {
+    const sec = this.section('.debug_str_offsets');
+    const size = unit.offsetSize;
+    const at = unit.strOffsetsBase + index * size;
+    if (sec === null || !(at >= 0 && at + size <= sec.length)) {
+      throw new DwarfError(`string index ${index} is outside .debug_str_offsets`, { file: this.fileName, section: '.debug_str_offsets', offset: Number.isFinite(at) ? at : undefined });
+    }
+    const v = readOffset(sec, at, size, this.le);
+    if (v === Infinity) throw new DwarfError('string offset too large', { file: this.fileName, section: '.debug_str_offsets', offset: at });
+    return v;
+  }
+
+  /**
+   * Read address index `index` of `unit` (DW_FORM_addrx*, DW_OP_addrx) from .debug_addr into
+   * the bytes.ts scratch pair (valHi, valLo).
+   * @throws DwarfError when the section is missing or the slot is outside it.
+   */
+  readAddrIndex(unit: Unit, index: number): void {
+    const sec = this.section('.debug_addr');
+    const size = unit.addrSize;
+    const at = unit.addrBase + index * size;
+    if (sec === null || !(at >= 0 && at + size <= sec.length)) {
+      throw new DwarfError(`address index ${index} is outside .debug_addr`, { file: this.fileName, section: '.debug_addr', offset: Number.isFinite(at) ? at : undefined });
+    }
+    readSized(sec, at, size, this.le);
+  }
+
+  /** The StrRef for `offset` in string section `sectionId` (STR_SECTION_*). */
+  strRef(sectionId: number, offset: number): StrRef {
+    return offset * STR_REF_SCALE + sectionId;
+  }
+
+  /**
+   * The string a StrRef names, decoded as latin1 (bytes map 1:1 to UTF-16 units). Strings are
+   * interned by content (see strings.ts), so each distinct name is decoded once.
+   * @throws DwarfError when the offset is outside its section or the string is unterminated.
+   */
+  strRefString(ref: StrRef): string {
+    const t = this.stringTable();
+    return t.string(this.strRefId(ref));
+  }
+
+  /**
+   * A dense id for the bytes a StrRef names: equal strings get equal ids (0, 1, 2, ... in
+   * first-seen order), whatever section or offset they come from. Lets an encoder map names to
+   * its own string table with an Int32Array instead of a Map of strings.
+   * @throws DwarfError as `strRefString`.
+   */
+  strRefId(ref: StrRef): number {
+    const sec = ref % STR_REF_SCALE;
+    return this.stringTable().idOf(sec, (ref - sec) / STR_REF_SCALE);
+  }
+
+  /** The string with id `id` (from `strRefId`). */
+  strIdString(id: number): string {
+    return this.stringTable().string(id);
+  }
+
+  /** The bytes of the string with id `id` (a view, without the NUL). */
+  strIdBytes(id: number): Uint8Array {
+    return this.stringTable().bytes(id);
+  }
+
+  /** Number of distinct strings interned so far (ids run from 0 to this minus one). */
+  get stringCount(): number {
+    return this.stringTable().count;
+  }
+
+  /**
+   * The bytes of the string a StrRef names, without the terminating NUL (a view, no copy).
+   * @throws DwarfError as `strRefString`.
+   */
+  strRefBytes(ref: StrRef): Uint8Array {
+    return this.stringTable().bytes(this.strRefId(ref));
+  }
+
+  private stringTable(): StringTable {
+    return (this.strTable ??= new StringTable([this.info, this.section('.debug_str'), this.section('.debug_line_str')], this.fileName));
+  }
+}
+
+/** Sections read through `openDwarf`, in the spelling of their ELF names. */
+export const DEBUG_SECTIONS = [
+  '.debug_info', '.debug_abbrev', '.debug_str', '.debug_line_str', '.debug_str_offsets', '.debug_addr',
+  '.debug_rnglists', '.debug_ranges', '.debug_loclists', '.debug_loc',
+] as const;
+
+/**
+ * Open the DWARF of an ELF file. Sections are decompressed when SHF_COMPRESSED (zlib or zstd) or
+ * stored as legacy `.zdebug_*` (GNU "ZLIB" header), and for ET_REL objects (kernel modules) the
+ * relocations that target them are applied to a private copy; ET_EXEC/ET_DYN are read as they are.
+ * @throws DwarfError "no DWARF" when there is no .debug_info; ElfError for corrupt compressed data.
+ */
+export function openDwarf(elf: ElfFile): DwarfFile {
+  const loader: SectionLoader = (name) => {
+    let sec: ElfSection | undefined = elf.sectionByName(name);
+    let legacy = false;
+    if (sec === undefined && name.startsWith('.debug_')) {
+      sec = elf.sectionByName(`.z${name.slice(1)}`);
+      legacy = sec !== undefined;
+    }
+    if (sec === undefined) return null;
+    let data = elf.sectionData(sec, { decompress: true });
+    let owned = data.buffer !== elf.bytes.buffer;
+    if (legacy) {
+      data = inflateLegacy(data, sec.name, elf.fileName);
+      owned = true;
+    }
+    return relocateDebugSection(elf, sec, data, owned);
+  };
+  return new DwarfFile(loader, { le: elf.le, fileName: elf.fileName });
+}
+
+/**
+ * Build a DwarfFile from section bytes given directly (hand-made DWARF in tests, or sections
+ * extracted elsewhere). No relocation or decompression happens.
+ * @throws DwarfError "no DWARF" when `.debug_info` is absent.
+ */
+export function dwarfFromSections(sections: Readonly<Record<string, Uint8Array>>, opts: DwarfSectionsOptions): DwarfFile {
+  return new DwarfFile((name) => sections[name] ?? null, opts);
+}
+
+function inflateLegacy(data: Uint8Array, section: string, file: string | undefined): Uint8Array {
+  // "ZLIB" followed by the uncompressed size as a big-endian 64-bit number, then a zlib stream.
+  if (data.length < 12 || data[0] !== 0x5a || data[1] !== 0x4c || data[2] !== 0x49 || data[3] !== 0x42) {
+    throw new DwarfError('legacy compressed section without a ZLIB header', { file, section, offset: 0 });
+  }
+  const size = (((data[4] << 24) | (data[5] << 16) | (data[6] << 8) | data[7]) >>> 0) * TWO32 + (((data[8] << 24) | (data[9] << 16) | (data[10] << 8) | data[11]) >>> 0);
+  if (size > 1 << 30) throw new DwarfError(`legacy compressed section claims ${size} bytes`, { file, section, offset: 4 });
+  let out: Buffer;
+  try {
+    out = inflateSync(data.subarray(12), { maxOutputLength: Math.max(1, size) });
+  } catch (e) {
+    throw new DwarfError(`legacy compressed section does not inflate: ${(e as Error).message}`, { file, section, offset: 12 });
+  }
+  if (out.length !== size) throw new DwarfError(`legacy compressed section inflated to ${out.length} bytes, header says ${size}`, { file, section, offset: 4 });
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}

@@ -1,0 +1,208 @@
+// Applying an ET_REL object's .rela.debug_* / .rel.debug_* relocations to a private copy of a debug section.
+
+import { DwarfError } from '../common/errors.js';
+import { EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
+
+// Relocation types, spelled as in each psABI; only the absolute and PC-relative data relocations
+// that compilers put into debug sections are listed.
+
+/** x86-64 psABI. */
+export const R_X86_64_NONE = 0;
+export const R_X86_64_64 = 1;
+export const R_X86_64_PC32 = 2;
+export const R_X86_64_32 = 10;
+export const R_X86_64_32S = 11;
+export const R_X86_64_DTPOFF64 = 17;
+export const R_X86_64_DTPOFF32 = 21;
+export const R_X86_64_PC64 = 24;
+/** AArch64 ELF ABI. */
+export const R_AARCH64_NONE = 0;
+export const R_AARCH64_NONE_LEGACY = 256;
+export const R_AARCH64_ABS64 = 257;
+export const R_AARCH64_ABS32 = 258;
+export const R_AARCH64_PREL64 = 260;
+export const R_AARCH64_PREL32 = 261;
+/** s390x ELF ABI (also used by 31-bit s390). */
+export const R_390_NONE = 0;
+export const R_390_32 = 4;
+export const R_390_PC32 = 5;
+export const R_390_64 = 22;
+export const R_390_PC64 = 23;
+/** i386 psABI. */
+export const R_386_NONE = 0;
+export const R_386_32 = 1;
+export const R_386_PC32 = 2;
+
+const TWO32 = 4294967296;
+
+/** What one relocation type does: write `width` bytes of S + A (minus P when `pcrel`); width 0 = ignore. */
+interface RelocKind {
+  width: number;
+  pcrel: boolean;
+}
+
+const NONE: RelocKind = { width: 0, pcrel: false };
+const ABS32: RelocKind = { width: 4, pcrel: false };
+const ABS64: RelocKind = { width: 8, pcrel: false };
+const PC32: RelocKind = { width: 4, pcrel: true };
+const PC64: RelocKind = { width: 8, pcrel: true };
+
+function relocKind(machine: number, type: number): RelocKind | undefined {
+  switch (machine) {
+    case EM_X86_64:
+      switch (type) {
+        case R_X86_64_NONE: return NONE;
+        case R_X86_64_64: case R_X86_64_DTPOFF64: return ABS64;
+        case R_X86_64_32: case R_X86_64_32S: case R_X86_64_DTPOFF32: return ABS32;
+        case R_X86_64_PC32: return PC32;
+        case R_X86_64_PC64: return PC64;
+      }
+      return undefined;
+    case EM_AARCH64:
+      switch (type) {
+        case R_AARCH64_NONE: case R_AARCH64_NONE_LEGACY: return NONE;
+        case R_AARCH64_ABS64: return ABS64;
+        case R_AARCH64_ABS32: return ABS32;
+        case R_AARCH64_PREL64: return PC64;
+        case R_AARCH64_PREL32: return PC32;
+      }
+      return undefined;
+    case EM_S390:
+      switch (type) {
+        case R_390_NONE: return NONE;
+        case R_390_64: return ABS64;
+        case R_390_32: return ABS32;
+        case R_390_PC32: return PC32;
+        case R_390_PC64: return PC64;
+      }
+      return undefined;
+    case EM_386:
+      switch (type) {
+        case R_386_NONE: return NONE;
+        case R_386_32: return ABS32;
+        case R_386_PC32: return PC32;
+      }
+      return undefined;
+  }
+  return undefined;
+}
+
+/** Symbol values of one symbol table as numbers (NaN where st_value is not a safe integer), cached per file. */
+const symbolValueCache = new WeakMap<ElfFile, Map<number, Float64Array>>();
+
+function symbolValues(elf: ElfFile, symtabIndex: number): Float64Array {
+  let perFile = symbolValueCache.get(elf);
+  if (perFile === undefined) {
+    perFile = new Map();
+    symbolValueCache.set(elf, perFile);
+  }
+  let values = perFile.get(symtabIndex);
+  if (values === undefined) {
+    const st = elf.symbolTable(symtabIndex);
+    values = new Float64Array(st.count);
+    for (let i = 0; i < st.count; i++) {
+      const big = st.valueBig(i);
+      values[i] = big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : NaN;
+    }
+    perFile.set(symtabIndex, values);
+  }
+  return values;
+}
+
+/**
+ * True when `sec` must be relocated before it is read: the file is ET_REL and some REL/RELA section
+ * applies to it. ET_EXEC and ET_DYN files are never relocated, even when linked with --emit-relocs.
+ */
+export function needsRelocation(elf: ElfFile, sec: ElfSection): boolean {
+  return elf.header.type === ET_REL && elf.relocationsFor(sec).length > 0;
+}
+
+/**
+ * Apply every relocation that targets `sec` to `data` (the section's possibly decompressed bytes) and
+ * return the relocated bytes. `data` is copied first unless `owned` says it is already private.
+ * S is the symbol's st_value (0 for section symbols in ET_REL), A the addend (for SHT_REL, the value
+ * already stored at the place) and P the section's sh_addr plus r_offset.
+ * @throws DwarfError for an unknown relocation type or machine, a place outside the section, or a
+ *   symbol whose value is not a safe integer.
+ */
+export function relocateDebugSection(elf: ElfFile, sec: ElfSection, data: Uint8Array, owned: boolean): Uint8Array {
+  const tables = elf.relocationsFor(sec);
+  if (elf.header.type !== ET_REL || tables.length === 0) return data;
+  const out = owned ? data : data.slice();
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (const t of tables) applyTable(elf, sec, t, out, view);
+  return out;
+}
+
+function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView): void {
+  if (t.count === 0) return;
+  const file = elf.fileName;
+  const le = elf.le;
+  const is64 = elf.is64;
+  const machine = elf.header.machine;
+  const values = t.symtab === 0 ? new Float64Array(1) : symbolValues(elf, t.symtab);
+  const nsyms = values.length;
+  const rel = elf.bytes;
+  const rv = new DataView(rel.buffer, rel.byteOffset, rel.byteLength);
+  const entsize = t.section.entsize;
+  const base = t.section.offset;
+  const secAddr = sec.addr;
+  const limit = out.length;
+  let lastType = -1;
+  let kind: RelocKind = NONE;
+  for (let i = 0; i < t.count; i++) {
+    const e = base + i * entsize;
+    let offset: number, sym: number, type: number, addend: number;
+    if (is64) {
+      const offLo = rv.getUint32(e + (le ? 0 : 4), le);
+      const offHi = rv.getUint32(e + (le ? 4 : 0), le);
+      offset = offHi * TWO32 + offLo;
+      type = rv.getUint32(e + 8 + (le ? 0 : 4), le);
+      sym = rv.getUint32(e + 8 + (le ? 4 : 0), le);
+      if (t.isRela) {
+        const aLo = rv.getUint32(e + 16 + (le ? 0 : 4), le);
+        const aHi = rv.getInt32(e + 16 + (le ? 4 : 0), le);
+        addend = aHi * TWO32 + aLo;
+      } else {
+        addend = 0;
+      }
+    } else {
+      offset = rv.getUint32(e, le);
+      const info = rv.getUint32(e + 4, le);
+      type = info & 0xff;
+      sym = info >>> 8;
+      addend = t.isRela ? rv.getInt32(e + 8, le) : 0;
+    }
+    if (type !== lastType) {
+      const k = relocKind(machine, type);
+      if (k === undefined) {
+        throw new DwarfError(`unsupported relocation type ${type} for machine ${machine} in ${t.section.name}`, { file, section: t.section.name, offset: i * entsize });
+      }
+      kind = k;
+      lastType = type;
+    }
+    const width = kind.width;
+    if (width === 0) continue;
+    if (!(offset + width <= limit)) {
+      throw new DwarfError(`relocation ${i} patches offset 0x${offset.toString(16)}, outside the ${limit}-byte section`, { file, section: t.section.name, offset: i * entsize });
+    }
+    if (sym >= nsyms) {
+      throw new DwarfError(`relocation ${i} names symbol ${sym}, past the ${nsyms}-entry symbol table`, { file, section: t.section.name, offset: i * entsize });
+    }
+    const s = values[sym];
+    if (Number.isNaN(s)) {
+      throw new DwarfError(`relocation ${i} uses symbol ${sym} whose value does not fit in a safe integer`, { file, section: t.section.name, offset: i * entsize });
+    }
+    if (!t.isRela) addend = width === 4 ? view.getUint32(offset, le) : view.getUint32(offset + (le ? 4 : 0), le) * TWO32 + view.getUint32(offset + (le ? 0 : 4), le);
+    let v = s + addend;
+    if (kind.pcrel) v -= secAddr + offset;
+    if (width === 4) {
+      view.setUint32(offset, v >>> 0, le);
+    } else {
+      const lo = v >>> 0;
+      const hi = Math.floor(v / TWO32) >>> 0;
+      view.setUint32(offset + (le ? 0 : 4), lo, le);
+      view.setUint32(offset + (le ? 4 : 0), hi, le);
+    }
+  }
+}

@@ -1,0 +1,190 @@
+// Interning DWARF strings by content: a StrRef (section, offset) maps to a dense id shared by every copy of the same bytes.
+
+import { DwarfError } from '../common/errors.js';
+import { latin1 } from './bytes.js';
+
+/*
+ * Why by content: a vmlinux's .debug_str is merged, but kernel modules linked with `ld -r` keep
+ * one copy of each string per compilation unit (i915.ko: 2.4 million distinct offsets for 35
+ * thousand distinct names), so caching decoded strings by offset would decode and keep almost
+ * every string. Here the bytes are hashed while looking for the NUL, and an open-addressing table
+ * of (hash, first occurrence) finds the existing id; only a new content is decoded, once. In front
+ * of it, a string section of at most 8 MiB (a merged vmlinux .debug_str is under 5 MiB) gets an
+ * array from offset to id, and other offsets a small direct-mapped cache, so a repeated lookup of
+ * the same offset costs one probe.
+ */
+
+const SECTION_NAMES = ['.debug_info', '.debug_str', '.debug_line_str'];
+const RECENT_BITS = 12;
+/** String sections up to this size get an offset → id array (4 bytes per section byte). */
+const DIRECT_LIMIT = 8 << 20;
+
+/** Distinct strings of one DwarfFile, addressed by StrRef or by dense id. */
+export class StringTable {
+  private readonly sections: (Uint8Array | null)[];
+  private readonly fileName: string | undefined;
+  /** Open-addressing slots of two words: the content hash and id + 1 (0 = empty). */
+  private slots = new Int32Array(2 << 12);
+  private mask = (1 << 12) - 1;
+  /** Per id: offset * 4 + section of the first occurrence. */
+  private keys = new Float64Array(256);
+  /** Per id: byte length. */
+  private lens = new Int32Array(256);
+  private strs: (string | undefined)[] = [];
+  private n = 0;
+  private readonly recentKey = new Float64Array(1 << RECENT_BITS).fill(-1);
+  private readonly recentId = new Int32Array(1 << RECENT_BITS);
+  /** Per section: offset → id + 1 (0 = not seen), for small sections; null otherwise. */
+  private readonly direct: (Int32Array | null | undefined)[] = [];
+
+  /** `sections[id]` are the bytes of .debug_info, .debug_str and .debug_line_str (null when absent). */
+  constructor(sections: (Uint8Array | null)[], fileName?: string) {
+    this.sections = sections;
+    this.fileName = fileName;
+  }
+
+  /** Number of distinct strings seen so far. */
+  get count(): number {
+    return this.n;
+  }
+
+  /**
+   * The id of the string at `offset` of section `sec` (0 .debug_info, 1 .debug_str, 2 .debug_line_str):
+   * equal bytes get equal ids, in first-seen order from 0.
+   * @throws DwarfError when the offset is outside the section or the string is unterminated.
+   */
+  idOf(sec: number, offset: number): number {
+    let direct = this.direct[sec];
+    if (direct === undefined) direct = this.makeDirect(sec);
+    if (direct !== null) {
+      const v = direct[offset];
+      if (v > 0) return v - 1;
+      const id = this.lookup(sec, offset);
+      direct[offset] = id + 1;
+      return id;
+    }
+    const key = offset * 4 + sec;
+    const r = Math.imul(key | 0, 0x9e3779b1) >>> (32 - RECENT_BITS);
+    if (this.recentKey[r] === key) return this.recentId[r];
+    const id = this.lookup(sec, offset);
+    this.recentKey[r] = key;
+    this.recentId[r] = id;
+    return id;
+  }
+
+  private makeDirect(sec: number): Int32Array | null {
+    const data = this.sections[sec];
+    const d = sec !== 0 && data !== null && data !== undefined && data.length <= DIRECT_LIMIT ? new Int32Array(data.length) : null;
+    this.direct[sec] = d;
+    return d;
+  }
+
+  /** The id of the string at `offset` of section `sec`, by content (the slow path of idOf). */
+  private lookup(sec: number, offset: number): number {
+    const key = offset * 4 + sec;
+    const data = this.sections[sec];
+    if (data === null || data === undefined) {
+      throw new DwarfError(`string reference into missing section ${SECTION_NAMES[sec] ?? `#${sec}`}`, { file: this.fileName, section: SECTION_NAMES[sec] });
+    }
+    const n = data.length;
+    if (!(offset >= 0 && offset < n)) {
+      throw new DwarfError(`string offset 0x${offset.toString(16)} is outside ${SECTION_NAMES[sec]} (0x${n.toString(16)} bytes)`, { file: this.fileName, section: SECTION_NAMES[sec], offset });
+    }
+    // FNV-1a over the bytes up to the NUL.
+    let h = 0x811c9dc5 | 0;
+    let e = offset;
+    while (e < n) {
+      const c = data[e];
+      if (c === 0) break;
+      h = Math.imul(h ^ c, 0x01000193);
+      e++;
+    }
+    if (e >= n) throw new DwarfError('unterminated string', { file: this.fileName, section: SECTION_NAMES[sec], offset });
+    const len = e - offset;
+    const slots = this.slots;
+    const mask = this.mask;
+    let s = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const v = slots[2 * s + 1];
+      if (v === 0) break;
+      if (slots[2 * s] === h) {
+        const id = v - 1;
+        if (this.lens[id] === len && this.same(id, data, key, offset, len)) return id;
+      }
+      s = (s + 1) & mask;
+    }
+    const id = this.add(key, len);
+    slots[2 * s] = h;
+    slots[2 * s + 1] = id + 1;
+    if (this.n * 2 > mask) this.grow();
+    return id;
+  }
+
+  /** The string with id `id`, decoded as latin1 on first request. */
+  string(id: number): string {
+    let s = this.strs[id];
+    if (s === undefined) {
+      const sec = this.keys[id] % 4;
+      const off = (this.keys[id] - sec) / 4;
+      s = latin1(this.sections[sec]!, off, off + this.lens[id]);
+      this.strs[id] = s;
+    }
+    return s;
+  }
+
+  /** The bytes of the string with id `id` (a view of its first occurrence, without the NUL). */
+  bytes(id: number): Uint8Array {
+    const sec = this.keys[id] % 4;
+    const off = (this.keys[id] - sec) / 4;
+    return this.sections[sec]!.subarray(off, off + this.lens[id]);
+  }
+
+  /** Byte length of the string with id `id`. */
+  byteLength(id: number): number {
+    return this.lens[id];
+  }
+
+  private same(id: number, data: Uint8Array, key: number, offset: number, len: number): boolean {
+    const k = this.keys[id];
+    if (k === key) return true;
+    const sec = k % 4;
+    const o = (k - sec) / 4;
+    const other = this.sections[sec]!;
+    for (let i = 0; i < len; i++) if (other[o + i] !== data[offset + i]) return false;
+    return true;
+  }
+
+  private add(key: number, len: number): number {
+    const id = this.n++;
+    if (id === this.keys.length) {
+      const keys = new Float64Array(id * 2);
+      keys.set(this.keys);
+      this.keys = keys;
+      const lens = new Int32Array(id * 2);
+      lens.set(this.lens);
+      this.lens = lens;
+    }
+    this.keys[id] = key;
+    this.lens[id] = len;
+    this.strs.push(undefined);
+    return id;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const size = (this.mask + 1) * 2;
+    const mask = size - 1;
+    const slots = new Int32Array(2 * size);
+    for (let i = 0; i < old.length; i += 2) {
+      const v = old[i + 1];
+      if (v === 0) continue;
+      const h = old[i];
+      let s = (h ^ (h >>> 15)) & mask;
+      while (slots[2 * s + 1] !== 0) s = (s + 1) & mask;
+      slots[2 * s] = h;
+      slots[2 * s + 1] = v;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}

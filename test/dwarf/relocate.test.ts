@@ -1,0 +1,94 @@
+// Relocating ET_REL debug sections: the relocation types each architecture uses, and the errors for ones we do not know.
+
+import { describe, expect, it } from 'vitest';
+import { DwarfError } from '../../src/common/errors.js';
+import { DEBUG_SECTIONS, R_386_32, R_390_32, R_390_64, R_AARCH64_ABS32, R_AARCH64_ABS64, R_X86_64_32, R_X86_64_64, needsRelocation, openDwarf, relocateDebugSection } from '../../src/dwarf/index.js';
+import { parseElf, type ElfFile } from '../../src/elf/index.js';
+import { fixture } from '../helpers/testdata.js';
+
+function load(name: string): ElfFile {
+  return parseElf(fixture(`dwarf/${name}`).slice(), name);
+}
+
+/** The set of relocation types applied to the .debug_* sections the reader loads. */
+function typesFor(elf: ElfFile): number[] {
+  const types = new Set<number>();
+  for (const name of DEBUG_SECTIONS) {
+    const sec = elf.sectionByName(name);
+    if (!sec) continue;
+    for (const t of elf.relocationsFor(sec)) for (let i = 0; i < t.count; i++) types.add(t.type(i));
+  }
+  return [...types].sort((a, b) => a - b);
+}
+
+describe('relocation types per architecture', () => {
+  it.each([
+    ['gcc-x86_64-dwarf5.o', [R_X86_64_64, R_X86_64_32], true],
+    ['clang-aarch64-dwarf5.o', [R_AARCH64_ABS64, R_AARCH64_ABS32], true],
+    ['gcc-s390x-dwarf5.o', [R_390_32, R_390_64], true],
+    ['clang-i386-dwarf4.o', [R_386_32], false],
+  ] as const)('%s uses %j (RELA: %s) and reads after relocation', (name, types, rela) => {
+    const elf = load(name);
+    const info = elf.sectionByName('.debug_info')!;
+    expect(needsRelocation(elf, info)).toBe(true);
+    expect(typesFor(elf)).toEqual([...types].sort((a, b) => a - b));
+    expect(elf.relocationsFor(info)[0].isRela).toBe(rela);
+    const dwarf = openDwarf(elf);
+    expect(dwarf.units()[0].name).toBe('testdata/dwarf/src/kstyle.c');
+  });
+
+  it('relocates into a copy and leaves the input bytes alone', () => {
+    const elf = load('gcc-x86_64-dwarf5.o');
+    const info = elf.sectionByName('.debug_info')!;
+    const before = elf.sectionData(info).slice();
+    const out = relocateDebugSection(elf, info, elf.sectionData(info), false);
+    expect(Buffer.from(elf.sectionData(info)).equals(Buffer.from(before))).toBe(true);
+    expect(Buffer.from(out).equals(Buffer.from(before))).toBe(false);
+    // An already private buffer is patched in place.
+    const own = elf.sectionData(info).slice();
+    expect(relocateDebugSection(elf, info, own, true)).toBe(own);
+    expect(Buffer.from(own).equals(Buffer.from(out))).toBe(true);
+  });
+});
+
+describe('relocation errors', () => {
+  /** A copy of the x86_64 object with the first .rela.debug_info entry changed by `edit`. */
+  function withEdit(edit: (bytes: Uint8Array, entry: number) => void): ElfFile {
+    const bytes = fixture('dwarf/gcc-x86_64-dwarf5.o').slice();
+    const elf = parseElf(bytes);
+    const rela = elf.sectionByName('.rela.debug_info')!;
+    edit(bytes, rela.offset);
+    return parseElf(bytes, 'edited.o');
+  }
+
+  it('names an unknown relocation type', () => {
+    const elf = withEdit((b, e) => {
+      b[e + 8] = 0x7f;
+    });
+    let err: unknown;
+    try {
+      openDwarf(elf);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DwarfError);
+    expect((err as DwarfError).message).toMatch(/unsupported relocation type 127 for machine 62/);
+    expect((err as DwarfError).section).toBe('.rela.debug_info');
+    expect((err as DwarfError).file).toBe('edited.o');
+  });
+
+  it('rejects a relocation that patches past the end of the section', () => {
+    const elf = withEdit((b, e) => {
+      new DataView(b.buffer, b.byteOffset).setUint32(e, 0x7fffff00, true);
+    });
+    expect(() => openDwarf(elf)).toThrow(DwarfError);
+    expect(() => openDwarf(elf)).toThrow(/outside the/);
+  });
+
+  it('refuses machines whose debug relocations it does not know', () => {
+    const bytes = fixture('dwarf/gcc-x86_64-dwarf5.o').slice();
+    bytes[18] = 243; // EM_RISCV: label differences use ADD/SUB pairs, not supported.
+    bytes[19] = 0;
+    expect(() => openDwarf(parseElf(bytes))).toThrow(/unsupported relocation type \d+ for machine 243/);
+  });
+});
