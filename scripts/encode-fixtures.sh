@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Regenerates the encoder fixtures in testdata/encoder/: small gcc objects with DWARF and pahole 1.30's BTF for each.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=testdata/encoder
+src=$out/src
+PAHOLE=${PAHOLE:-/root/corpus/tools/bin/pahole-1.30}
+FEATURES=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cflags=(-O2 -g -gdwarf-5 -fno-ident -fno-asynchronous-unwind-tables -ffile-prefix-map="$PWD"=.)
+gcc "${cflags[@]}" -c "$src/types.c" -o "$out/types.o"
+gcc "${cflags[@]}" -c "$src/funcs_a.c" -o "$tmp/funcs_a.o"
+gcc "${cflags[@]}" -c "$src/funcs_b.c" -o "$tmp/funcs_b.o"
+ld -r -o "$out/funcs.o" "$tmp/funcs_a.o" "$tmp/funcs_b.o"
+gcc "${cflags[@]}" -c "$src/percpu.c" -o "$out/percpu.o"
+gcc -gdwarf-4 "${cflags[@]:0:1}" -g -fno-ident -c "$src/types.c" -o "$out/types-dwarf4.o"
+gcc -O2 -fno-ident -c "$src/types.c" -o "$out/nodwarf.o"
+
+# Expected BTF: pahole's raw output (base BTF, no --btf_base) with Kbuild's features.
+for o in types funcs percpu types-dwarf4; do
+  cp "$out/$o.o" "$tmp/x.o"
+  "$PAHOLE" -J --btf_features=$FEATURES --btf_features=+reproducible_build --lang_exclude=rust \
+    --btf_encode_detached="$out/$o.btf" "$tmp/x.o"
+  # With every feature off (a --btf_features list naming none of them): plain types, floats as INT, no VARs or tags.
+  "$PAHOLE" -J --btf_features=reproducible_build --btf_encode_detached="$out/$o.nofeat.btf" "$tmp/x.o"
+done
+{
+  echo "# Produced by scripts/encode-fixtures.sh"
+  gcc --version | head -1
+  "$PAHOLE" --version
+} > "$out/TOOLS.txt"

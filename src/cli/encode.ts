@@ -1,0 +1,100 @@
+// `btfpost encode ELF [--btf_base BASE] [--btf_features LIST] [-j N] (--detached OUT | -J)`: DWARF → BTF like `pahole -J`.
+
+import { readFile } from 'node:fs/promises';
+import type { CommandModule } from 'yargs';
+import { z } from 'zod';
+import { serializeBtf, type Btf } from '../btf/index.js';
+import { distillBase } from '../btf/distill/index.js';
+import { loadBtfFile } from '../btf/load.js';
+import { BtfpostError, UsageError } from '../common/errors.js';
+import { applyElfEdits, parseElf, writeFileAtomic, type ElfEdit, type ElfFile } from '../elf/index.js';
+import { encodeBtf, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
+
+interface EncodeArgs {
+  file: string;
+  btf_base?: string;
+  btf_features?: string[];
+  btf_features_strict: boolean;
+  jobs?: number;
+  detached?: string;
+  J: boolean;
+  lang_exclude?: string;
+  'allow-signed': boolean;
+}
+
+/** The feature lists as given on the command line: comma-separated names, optionally `default` or a leading `+`. */
+const featureListSchema = z.array(z.string().regex(/^\+?[A-Za-z0-9_,]*$/, 'a feature list is comma-separated names, optionally starting with +'));
+
+
+/** Validate --btf_features at the boundary and turn the lists into feature switches. */
+function features(lists: string[] | undefined, strict: boolean) {
+  if (lists === undefined || lists.length === 0) return legacyDefaultFeatures();
+  const parsed = featureListSchema.safeParse(lists ?? []);
+  if (!parsed.success) throw new UsageError(`--btf_features: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (strict) {
+    for (const l of parsed.data) {
+      for (const n of l.replace(/^\+/, '').split(',')) {
+        if (n !== '' && n !== 'default' && !isFeatureName(n)) throw new UsageError(`--btf_features: unknown feature '${n}'`);
+      }
+    }
+  }
+  return parseFeatureLists(parsed.data, { strict });
+}
+
+function edit(elf: ElfFile, name: string, data: Uint8Array): ElfEdit {
+  return elf.sectionByName(name) ? { op: 'replace', section: name, data } : { op: 'add', name, data, align: 1 };
+}
+
+/** The encode subcommand; `setCode` receives the exit code. */
+export function encodeCommand(setCode: (code: number) => void): CommandModule<object, EncodeArgs> {
+  return {
+    command: 'encode <file>',
+    describe: 'encode the DWARF of an ELF (kernel module, vmlinux) as BTF, like pahole -J',
+    builder: (y) => y
+      .positional('file', { type: 'string', demandOption: true, describe: 'ELF with DWARF' })
+      .option('btf_base', { alias: 'B', type: 'string', describe: 'base BTF (raw or ELF, e.g. vmlinux) for split module BTF' })
+      .option('btf_features', { type: 'string', array: true, describe: 'pahole feature list(s): default, +extra, or names; they accumulate (none given: var,enum64,decl_tag,type_tag as pahole)' })
+      .option('btf_features_strict', { type: 'boolean', default: false, describe: 'refuse unknown feature names' })
+      .option('lang_exclude', { type: 'string', describe: 'skip units in these languages (comma-separated, e.g. rust)' })
+      .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads (accepted; encoding runs on one thread, output is the same for any N)' })
+      .option('detached', { type: 'string', describe: 'write raw BTF to this file' })
+      .option('J', { type: 'boolean', default: false, describe: 'write .BTF into the ELF (replacing or adding the section)' })
+      .option('allow-signed', { type: 'boolean', default: false, describe: 'allow -J on a signed module (drops the signature)' })
+      .check((a) => {
+        if (!a.detached === !a.J) throw new UsageError('give exactly one of --detached OUT and -J');
+        if (a.jobs !== undefined && !(Number.isInteger(a.jobs) && a.jobs >= 0)) throw new UsageError('-j takes a non-negative integer');
+        return true;
+      }),
+    handler: async (argv) => {
+      const feats = features(argv.btf_features, argv.btf_features_strict);
+      const base = argv.btf_base ? (await loadBtfFile(argv.btf_base)).btf : null;
+      const bytes = new Uint8Array(await readFile(argv.file));
+      const elf = parseElf(bytes, argv.file);
+      if (argv.J && elf.signature && !argv['allow-signed']) {
+        throw new BtfpostError('unsupported', 'module is signed; writing .BTF would invalidate the signature (use --allow-signed to drop it and sign again afterwards)', { file: argv.file });
+      }
+      const langExclude = (argv.lang_exclude ?? '').split(',').filter((s) => s !== '');
+      let btf: Btf;
+      try {
+        btf = encodeBtf(elf, { base, features: feats, langExclude }).btf;
+      } catch (e) {
+        if (e instanceof BtfpostError && e.file === undefined) e.file = argv.file;
+        throw e;
+      }
+      if (argv.detached) {
+        await writeFileAtomic(argv.detached, serializeBtf(btf));
+      } else {
+        const edits: ElfEdit[] = [];
+        if (feats.distilled_base && base) {
+          const d = distillBase(btf, { file: argv.file });
+          edits.push(edit(elf, '.BTF', serializeBtf(d.split)), edit(elf, '.BTF.base', serializeBtf(d.base)));
+        } else {
+          edits.push(edit(elf, '.BTF', serializeBtf(btf)));
+        }
+        const out = applyElfEdits(elf, { edits, signature: elf.signature ? 'strip' : 'keep' });
+        await writeFileAtomic(argv.file, out);
+      }
+      setCode(0);
+    },
+  };
+}

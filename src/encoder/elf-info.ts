@@ -1,0 +1,246 @@
+// What the encoder needs from the ELF besides DWARF: function symbols, section addresses as libdwfl lays them out, and relocation targets.
+
+import {
+  EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHT_NOBITS, SHT_PROGBITS, STT_FUNC, STT_OBJECT,
+  type ElfFile, type SymbolTable,
+} from '../elf/index.js';
+
+/** ELF machine numbers not exported by src/elf. */
+const EM_SPARC = 2;
+const EM_MIPS = 8;
+const EM_PPC = 20;
+const EM_PPC64 = 21;
+const EM_ARM = 40;
+const EM_SPARCV9 = 43;
+const EM_RISCV = 243;
+const EM_ARC = 93;
+
+/**
+ * The function symbols of an ELF, sorted by name as pahole sorts them; `prefixLen` is the length of
+ * the name up to its first '.', or the whole length. Entries are indexed 0..count-1.
+ */
+export class ElfFunctions {
+  /** Names, sorted. */
+  readonly names: string[];
+  /** Prefix length of each name. */
+  readonly prefixLen: Int32Array;
+  /** DWARF name a suffixed symbol was matched under (pahole's `alias`), or null. */
+  readonly alias: (string | null)[];
+  /** Set when the function is listed in a BTF_SET8_KFUNCS set. */
+  readonly kfunc: Uint8Array;
+  /** The kfunc's flags word. */
+  readonly kfuncFlags: Uint32Array;
+  /** Number of names containing a '.'. */
+  readonly suffixCount: number;
+
+  constructor(symtab: SymbolTable | null) {
+    const names: string[] = [];
+    if (symtab !== null) {
+      for (let i = 0; i < symtab.count; i++) {
+        if (symtab.type(i) !== STT_FUNC) continue;
+        let n: string;
+        try {
+          n = symtab.name(i);
+        } catch {
+          continue;
+        }
+        names.push(n);
+      }
+    }
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.names = names;
+    this.prefixLen = new Int32Array(names.length);
+    let suffixes = 0;
+    for (let i = 0; i < names.length; i++) {
+      const dot = names[i].indexOf('.');
+      if (dot >= 0) suffixes++;
+      this.prefixLen[i] = dot >= 0 ? dot : names[i].length;
+    }
+    this.suffixCount = suffixes;
+    this.alias = new Array<string | null>(names.length).fill(null);
+    this.kfunc = new Uint8Array(names.length);
+    this.kfuncFlags = new Uint32Array(names.length);
+  }
+
+  /** Number of function symbols. */
+  get count(): number {
+    return this.names.length;
+  }
+
+  /** Index of the symbol named exactly `name`, or -1. */
+  find(name: string): number {
+    const names = this.names;
+    let lo = 0;
+    let hi = names.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const n = names[mid];
+      if (n === name) return mid;
+      if (n < name) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Index of a symbol named `name.<suffix>` (an optimized copy such as `.isra.0`), or -1. */
+  findSuffixed(name: string): number {
+    const key = `${name}.`;
+    const names = this.names;
+    let lo = 0;
+    let hi = names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (names[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < names.length && names[lo].startsWith(key) ? lo : -1;
+  }
+}
+
+/**
+ * Section addresses as pahole sees them through libdwfl: for ET_REL objects libdwfl gives every
+ * SHF_ALLOC section still at address 0 an address of its own, laid out in section order from the
+ * offline base 0x10000 (sections that already have an address keep it); other files keep sh_addr.
+ */
+export function sectionAddresses(elf: ElfFile): Float64Array {
+  const secs = elf.sections;
+  const out = new Float64Array(secs.length);
+  for (let i = 0; i < secs.length; i++) out[i] = safeAddr(secs[i].addrHi, secs[i].addrLo);
+  if (elf.header.type !== ET_REL) return out;
+  let base = 0x10000;
+  let start = base;
+  let end = base;
+  let bias = 0;
+  let first = true;
+  for (let i = 1; i < secs.length; i++) {
+    const s = secs[i];
+    if ((s.flags & SHF_ALLOC) === 0) continue;
+    const align = s.addralign || 1;
+    const next = Math.ceil(end / align) * align;
+    const addr = out[i];
+    if (addr === 0 || (bias === 0 && end > start && end !== next)) {
+      out[i] = next;
+      if (end === base) start = base = next;
+      end = next + s.size;
+    } else {
+      if (first || end < addr + s.size) end = addr + s.size;
+      if (first || bias > addr) bias = addr;
+    }
+    first = false;
+  }
+  return out;
+}
+
+function safeAddr(hi: number, lo: number): number {
+  return hi * 4294967296 + lo;
+}
+
+/** Index of the first PROGBITS or NOBITS section whose [addr, addr+size) holds `addr`, or 0 (pahole's get_elf_section). */
+export function sectionOfAddress(elf: ElfFile, addrs: Float64Array, addr: number): number {
+  const secs = elf.sections;
+  for (let i = 1; i < secs.length; i++) {
+    const s = secs[i];
+    if (s.type !== SHT_PROGBITS && s.type !== SHT_NOBITS) continue;
+    const a = addrs[i];
+    if (a <= addr && addr - a < s.size) return i;
+  }
+  return 0;
+}
+
+/**
+ * For ET_REL objects: which section the relocation at `offset` of debug section `name` points
+ * into (the symbol's section), or -1 when no relocation patches that place. Tables are built once
+ * per debug section.
+ */
+export class RelocTargets {
+  private readonly elf: ElfFile;
+  private readonly maps = new Map<string, Map<number, number>>();
+
+  constructor(elf: ElfFile) {
+    this.elf = elf;
+  }
+
+  /** Section index of the symbol relocated into `name` at `offset`, or -1. */
+  sectionAt(name: string, offset: number): number {
+    let m = this.maps.get(name);
+    if (m === undefined) {
+      m = new Map();
+      const sec = this.elf.sectionByName(name);
+      if (sec !== undefined) {
+        for (const t of this.elf.relocationsFor(sec)) {
+          if (t.symtab === 0) continue;
+          const st = this.elf.symbolTable(t.symtab);
+          for (let i = 0; i < t.count; i++) {
+            const sym = t.sym(i);
+            m.set(t.offset(i), sym < st.count ? st.shndx(sym) : -1);
+          }
+        }
+      }
+      this.maps.set(name, m);
+    }
+    return m.get(offset) ?? -1;
+  }
+}
+
+/** STT_OBJECT symbol names per section index, for pahole's variable_in_sec check. */
+export class ObjectSymbols {
+  private byName: Map<string, number[]> | undefined;
+  private readonly symtab: SymbolTable | null;
+
+  constructor(symtab: SymbolTable | null) {
+    this.symtab = symtab;
+  }
+
+  /** True when an STT_OBJECT symbol called `name` lives in section `shndx`. */
+  inSection(name: string, shndx: number): boolean {
+    if (this.byName === undefined) {
+      const m = new Map<string, number[]>();
+      const st = this.symtab;
+      if (st !== null) {
+        for (let i = 0; i < st.count; i++) {
+          if (st.type(i) !== STT_OBJECT) continue;
+          let n: string;
+          try {
+            n = st.name(i);
+          } catch {
+            continue;
+          }
+          let l = m.get(n);
+          if (l === undefined) m.set(n, (l = []));
+          l.push(st.shndx(i));
+        }
+      }
+      this.byName = m;
+    }
+    return this.byName.get(name)?.includes(shndx) ?? false;
+  }
+}
+
+/**
+ * DW_OP_regN values of the registers that carry the first parameters, per machine (pahole's
+ * arch__set_register_params), and how many parameters are passed in registers.
+ */
+export function registerParams(machine: number): { count: number; regs: readonly number[] } {
+  const r = (n: number) => 0x50 + n;
+  switch (machine) {
+    case EM_S390:
+      return { count: 5, regs: [r(2), r(3), r(4), r(5), r(6)] };
+    case EM_X86_64:
+      return { count: 6, regs: [r(5), r(4), r(1), r(2), r(8), r(9)] };
+    case EM_ARM:
+    case EM_AARCH64:
+      return { count: 8, regs: [r(0), r(1), r(2), r(3), r(4), r(5), r(6), r(7)] };
+    case EM_SPARC:
+    case EM_SPARCV9:
+      return { count: 6, regs: [] };
+    case EM_ARC:
+    case EM_MIPS:
+    case EM_PPC:
+    case EM_PPC64:
+    case EM_RISCV:
+      return { count: 8, regs: [] };
+    case EM_386:
+    default:
+      return { count: 0, regs: [] };
+  }
+}

@@ -1,0 +1,968 @@
+// The DWARF → BTF encoder: pahole 1.30's rules for types, functions and variables, unit by unit, before deduplication.
+
+import { DwarfError } from '../common/errors.js';
+import {
+  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT,
+  BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_INT_BOOL, BTF_INT_SIGNED,
+  Btf,
+} from '../btf/index.js';
+import * as D from '../dwarf/index.js';
+import { ET_REL, type ElfFile } from '../elf/index.js';
+import { ElfFunctions, ObjectSymbols, RelocTargets, registerParams, sectionAddresses, sectionOfAddress } from './elf-info.js';
+import { parameterRegister } from './expr.js';
+import type { EncodeFeatures } from './features.js';
+import { FuncStates, type FuncState } from './functions.js';
+
+/** DW_TAG_LLVM_annotation (clang's btf_decl_tag / btf_type_tag carrier). */
+export const DW_TAG_LLVM_annotation = 0x6000;
+
+const PERCPU_SECTION = '.data..percpu';
+const KSYM_NAME_LEN = 128;
+
+/** Parameter flags (pahole's parameter fields). */
+const P_HAS_LOC = 1;
+const P_OPTIMIZED = 2;
+const P_UNEXPECTED_REG = 4;
+
+/** Options for the encoder core. */
+export interface EncoderOptions {
+  /** Base BTF for split encoding (module over vmlinux), or null. */
+  base: Btf | null;
+  /** Enabled features. */
+  features: EncodeFeatures;
+  /** DW_LANG_* values whose units are skipped. */
+  langExclude: readonly number[];
+  /** Kfuncs listed in BTF_SET8_KFUNCS sets (name, flags), in symbol order. */
+  kfuncs: ReadonlyArray<{ name: string; flags: number }>;
+}
+
+/** Counters for reports. */
+export interface EncodeStats {
+  units: number;
+  unitsSkipped: number;
+  types: number;
+  functions: number;
+  functionsSkipped: number;
+  variables: number;
+}
+
+/** One annotation: its value string and component index (-1 for the whole declaration). */
+interface Annot {
+  value: string;
+  component: number;
+}
+
+/**
+ * Encodes every compile unit of an ELF's DWARF into one BTF (split over `base` when given), the
+ * way pahole 1.30 does with `-J`: types in DWARF order per unit, FUNCs for functions with ELF
+ * symbols after all units, VARs per unit, DATASECs last. The result is not deduplicated.
+ */
+export class Encoder {
+  readonly btf: Btf;
+  readonly stats: EncodeStats = { units: 0, unitsSkipped: 0, types: 0, functions: 0, functionsSkipped: 0, variables: 0 };
+
+  private readonly elf: ElfFile;
+  private readonly dwarf: D.DwarfFile;
+  private readonly f: EncodeFeatures;
+  private readonly langExclude: readonly number[];
+  private readonly cur: D.DieCursor;
+  private readonly cur2: D.DieCursor;
+  private readonly funcs: ElfFunctions;
+  private readonly objects: ObjectSymbols;
+  private readonly relocs: RelocTargets;
+  private readonly secAddr: Float64Array;
+  private readonly secInclude: Uint8Array;
+  private readonly secinfo: Array<number[] | undefined>;
+  private readonly regCount: number;
+  private readonly regs: readonly number[];
+  private readonly isRel: boolean;
+  private readonly states: FuncStates;
+
+  /** CU-local type id per DIE, indexed by offset minus the unit offset; 0 = void / not a type. */
+  private localId = new Int32Array(0);
+  private unitOffset = 0;
+  /** DIE offsets of the unit's types, in id order (index = local id - 1). */
+  private types: number[] = [];
+  /** Subprogram DIEs in pahole's functions-table order. */
+  private fnDies: number[] = [];
+  /** Top-level variable DIEs. */
+  private varDies: number[] = [];
+  /** btf_type_tag chains: annotation DIE → previous annotation DIE, or -1 - pointer DIE for the first. */
+  private tagPrev = new Map<number, number>();
+  /** Pointer DIE → its last btf_type_tag annotation DIE. */
+  private tagHead = new Map<number, number>();
+  private typeIdOff = 0;
+  private hasIndexType = false;
+  private needIndexType = false;
+  private arrayIndexId = 0;
+
+  constructor(elf: ElfFile, dwarf: D.DwarfFile, opts: EncoderOptions) {
+    this.elf = elf;
+    this.dwarf = dwarf;
+    this.f = opts.features;
+    this.langExclude = opts.langExclude;
+    this.btf = new Btf({ base: opts.base, le: elf.le });
+    this.cur = dwarf.cursor();
+    this.cur2 = dwarf.cursor();
+    const symtab = elf.symbols();
+    this.funcs = new ElfFunctions(symtab);
+    this.objects = new ObjectSymbols(symtab);
+    this.relocs = new RelocTargets(elf);
+    this.isRel = elf.header.type === ET_REL;
+    this.secAddr = sectionAddresses(elf);
+    const n = elf.sections.length;
+    this.secInclude = new Uint8Array(n);
+    this.secinfo = new Array(n);
+    for (let i = 0; i < n; i++) {
+      if (this.f.global_var) this.secInclude[i] = 1;
+      if (this.f.var && elf.sections[i].name === PERCPU_SECTION) this.secInclude[i] = 1;
+    }
+    const rp = registerParams(elf.header.machine);
+    this.regCount = rp.count;
+    this.regs = rp.regs;
+    this.states = new FuncStates(this.btf, this.funcs);
+    if (this.f.decl_tag_kfuncs) {
+      for (const k of opts.kfuncs) {
+        const i = this.funcs.find(k.name);
+        if (i >= 0) {
+          this.funcs.kfunc[i] = 1;
+          this.funcs.kfuncFlags[i] = k.flags >>> 0;
+        }
+      }
+    }
+  }
+
+  /** Encode every unit, then the functions and data sections; returns the (not deduplicated) BTF. */
+  run(): Btf {
+    let maxLen = 0;
+    const units = this.dwarf.units();
+    for (const u of units) maxLen = Math.max(maxLen, u.end - u.offset);
+    this.localId = new Int32Array(maxLen);
+    for (const u of units) {
+      if (u.rootTag !== D.DW_TAG_compile_unit) continue;
+      if (this.langExclude.includes(u.language)) {
+        this.stats.unitsSkipped++;
+        continue;
+      }
+      this.encodeUnit(u);
+    }
+    this.states.emit(this.f);
+    this.stats.functions = this.states.added;
+    this.stats.functionsSkipped = this.states.skipped;
+    for (let i = 1; i < this.secinfo.length; i++) {
+      const si = this.secinfo[i];
+      if (si !== undefined && si.length > 0) this.addDatasec(i, si);
+    }
+    return this.btf;
+  }
+
+  // ---- one unit ----
+
+  private encodeUnit(u: D.Unit): void {
+    this.stats.units++;
+    const cur = this.cur;
+    this.unitOffset = u.offset;
+    this.types.length = 0;
+    this.fnDies.length = 0;
+    this.varDies.length = 0;
+    this.tagPrev.clear();
+    this.tagHead.clear();
+    cur.reset(u);
+    if (cur.next() === 0) return;
+    if (cur.hasChildren) {
+      while (cur.nextChild(0)) this.processTag(true);
+    }
+    this.typeIdOff = this.btf.typeCount - 1;
+    if (!this.hasIndexType) {
+      const intId = this.findInt();
+      if (intId > 0) {
+        this.hasIndexType = true;
+        this.arrayIndexId = this.typeIdOff + intId;
+      } else {
+        this.hasIndexType = false;
+        this.arrayIndexId = this.typeIdOff + this.types.length + 1;
+      }
+    }
+    for (let i = 0; i < this.types.length; i++) this.encodeType(this.types[i], i + 1);
+    this.stats.types += this.types.length;
+    if (this.needIndexType && !this.hasIndexType) {
+      this.btf.add(BTF_KIND_INT, this.btf.addStr('int'), 0, false, 4, [(BTF_INT_SIGNED << 24) | 32]);
+      this.hasIndexType = true;
+    }
+    if (this.f.decl_tag) this.encodeTypeDeclTags();
+    this.encodeFunctions();
+    if (this.f.var || this.f.global_var) this.encodeVariables();
+    // Forget this unit's ids.
+    const lid = this.localId;
+    const base = this.unitOffset;
+    for (const off of this.types) lid[off - base] = 0;
+  }
+
+  /** Local id of the first base type named "int", or 0. */
+  private findInt(): number {
+    const cur = this.cur2;
+    for (let i = 0; i < this.types.length; i++) {
+      const off = this.types[i];
+      if (cur.dieAt(off) !== D.DW_TAG_base_type) continue;
+      if (cur.attrString(D.DW_AT_name) === 'int') return i + 1;
+    }
+    return 0;
+  }
+
+  private assign(off: number): void {
+    this.types.push(off);
+    this.localId[off - this.unitOffset] = this.types.length;
+  }
+
+  /**
+   * pahole's die__process_tag for the cursor's current DIE: types get ids after the types nested
+   * in them; subprograms and variables are recorded. Leaves the cursor on the DIE's last descendant
+   * visited (the caller continues with nextChild).
+   */
+  private processTag(top: boolean): void {
+    const cur = this.cur;
+    const tag = cur.tag;
+    const off = cur.offset;
+    const depth = cur.depth;
+    switch (tag) {
+      case D.DW_TAG_structure_type:
+      case D.DW_TAG_class_type:
+      case D.DW_TAG_interface_type:
+      case D.DW_TAG_union_type:
+        if (cur.hasChildren) {
+          while (cur.nextChild(depth)) {
+            switch (cur.tag) {
+              case D.DW_TAG_member:
+              case D.DW_TAG_inheritance:
+              case D.DW_TAG_template_type_parameter:
+              case D.DW_TAG_template_value_parameter:
+              case D.DW_TAG_subrange_type:
+              case D.DW_TAG_variant_part:
+              case D.DW_TAG_GNU_template_parameter_pack:
+              case D.DW_TAG_GNU_formal_parameter_pack:
+              case D.DW_TAG_GNU_template_template_param:
+              case DW_TAG_LLVM_annotation:
+                cur.skipChildren();
+                break;
+              default:
+                this.processTag(false);
+            }
+          }
+        }
+        this.assign(off);
+        return;
+      case D.DW_TAG_subroutine_type:
+        if (cur.hasChildren) {
+          while (cur.nextChild(depth)) {
+            switch (cur.tag) {
+              case D.DW_TAG_subrange_type:
+              case D.DW_TAG_formal_parameter:
+              case D.DW_TAG_unspecified_parameters:
+                cur.skipChildren();
+                break;
+              default:
+                this.processTag(false);
+            }
+          }
+        }
+        this.assign(off);
+        return;
+      case D.DW_TAG_pointer_type:
+        if (cur.hasChildren && this.f.type_tag) {
+          let prev = -1 - off;
+          let any = false;
+          while (cur.nextChild(depth)) {
+            if (cur.tag === DW_TAG_LLVM_annotation && cur.attrString(D.DW_AT_name) === 'btf_type_tag') {
+              const a = cur.offset;
+              this.assign(a);
+              this.tagPrev.set(a, prev);
+              prev = a;
+              any = true;
+            }
+            cur.skipChildren();
+          }
+          if (any) this.tagHead.set(off, prev);
+        } else {
+          cur.skipChildren();
+        }
+        this.assign(off);
+        return;
+      case D.DW_TAG_unspecified_type:
+        cur.skipChildren();
+        return;
+      case D.DW_TAG_base_type:
+      case D.DW_TAG_array_type:
+      case D.DW_TAG_string_type:
+      case D.DW_TAG_const_type:
+      case D.DW_TAG_volatile_type:
+      case D.DW_TAG_restrict_type:
+      case D.DW_TAG_atomic_type:
+      case D.DW_TAG_reference_type:
+      case D.DW_TAG_rvalue_reference_type:
+      case D.DW_TAG_ptr_to_member_type:
+      case D.DW_TAG_enumeration_type:
+      case D.DW_TAG_typedef:
+        cur.skipChildren();
+        this.assign(off);
+        return;
+      case D.DW_TAG_subprogram:
+        this.processBody(depth);
+        this.fnDies.push(off);
+        return;
+      case D.DW_TAG_variable:
+        if (top) this.varDies.push(off);
+        cur.skipChildren();
+        return;
+      case D.DW_TAG_namespace:
+        if (cur.hasChildren) while (cur.nextChild(depth)) this.processTag(false);
+        return;
+      default:
+        cur.skipChildren();
+    }
+  }
+
+  /** pahole's die__process_function / die__process_inline_expansion over the children of a subprogram, lexical block or inline expansion. */
+  private processBody(depth: number): void {
+    const cur = this.cur;
+    if (!cur.hasChildren) return;
+    while (cur.nextChild(depth)) {
+      switch (cur.tag) {
+        case D.DW_TAG_lexical_block:
+        case D.DW_TAG_inlined_subroutine:
+          this.processBody(cur.depth);
+          break;
+        case D.DW_TAG_call_site:
+        case D.DW_TAG_call_site_parameter:
+        case D.DW_TAG_GNU_call_site:
+        case D.DW_TAG_GNU_call_site_parameter:
+        case D.DW_TAG_dwarf_procedure:
+        case D.DW_TAG_GNU_template_parameter_pack:
+        case D.DW_TAG_GNU_formal_parameter_pack:
+        case D.DW_TAG_GNU_template_template_param:
+        case D.DW_TAG_template_type_parameter:
+        case D.DW_TAG_template_value_parameter:
+        case D.DW_TAG_formal_parameter:
+        case D.DW_TAG_variable:
+        case D.DW_TAG_unspecified_parameters:
+        case D.DW_TAG_label:
+        case DW_TAG_LLVM_annotation:
+          cur.skipChildren();
+          break;
+        default:
+          this.processTag(false);
+      }
+    }
+  }
+
+  // ---- types ----
+
+  /** BTF id for the type a reference attribute of the cursor's DIE names (0 = void). */
+  private refId(cur: D.DieCursor, at: number): number {
+    const r = cur.attrRef(at);
+    if (r < 0) return 0;
+    const rel = r - this.unitOffset;
+    if (rel < 0 || rel >= this.localId.length) return 0;
+    const l = this.localId[rel];
+    return l === 0 ? 0 : this.typeIdOff + l;
+  }
+
+  private nameOff(cur: D.DieCursor): number {
+    const ref = cur.attrStrRef(D.DW_AT_name);
+    if (ref < 0) return 0;
+    const s = this.dwarf.strRefString(ref);
+    return s === '' ? 0 : this.btf.addStr(s);
+  }
+
+  private unsupported(cur: D.DieCursor, what: string): never {
+    throw new DwarfError(`cannot encode ${what} in BTF`, { file: this.dwarf.fileName, section: '.debug_info', offset: cur.offset });
+  }
+
+  private encodeType(off: number, local: number): void {
+    const cur = this.cur;
+    const btf = this.btf;
+    const tag = cur.dieAt(off);
+    let id: number;
+    switch (tag) {
+      case D.DW_TAG_base_type:
+        id = this.encodeBaseType(cur);
+        break;
+      case D.DW_TAG_const_type:
+        id = btf.add(BTF_KIND_CONST, 0, 0, false, this.refId(cur, D.DW_AT_type));
+        break;
+      case D.DW_TAG_volatile_type:
+        id = btf.add(BTF_KIND_VOLATILE, 0, 0, false, this.refId(cur, D.DW_AT_type));
+        break;
+      case D.DW_TAG_restrict_type:
+        id = btf.add(BTF_KIND_RESTRICT, 0, 0, false, this.refId(cur, D.DW_AT_type));
+        break;
+      case D.DW_TAG_pointer_type: {
+        const head = this.tagHead.get(off);
+        const t = head !== undefined ? this.typeIdOff + this.localId[head - this.unitOffset] : this.refId(cur, D.DW_AT_type);
+        id = btf.add(BTF_KIND_PTR, 0, 0, false, t);
+        break;
+      }
+      case DW_TAG_LLVM_annotation: {
+        const prev = this.tagPrev.get(off)!;
+        let t: number;
+        if (prev >= 0) {
+          t = this.typeIdOff + this.localId[prev - this.unitOffset];
+        } else {
+          const c2 = this.cur2;
+          c2.dieAt(-1 - prev);
+          t = this.refId(c2, D.DW_AT_type);
+          cur.dieAt(off);
+        }
+        const v = cur.attrString(D.DW_AT_const_value) ?? '';
+        id = btf.add(BTF_KIND_TYPE_TAG, btf.addStr(v), 0, false, t);
+        break;
+      }
+      case D.DW_TAG_typedef:
+        id = btf.add(BTF_KIND_TYPEDEF, this.nameOff(cur), 0, false, this.refId(cur, D.DW_AT_type));
+        break;
+      case D.DW_TAG_structure_type:
+      case D.DW_TAG_class_type:
+      case D.DW_TAG_interface_type:
+      case D.DW_TAG_union_type:
+        id = this.encodeStruct(cur, tag);
+        break;
+      case D.DW_TAG_array_type:
+        id = this.encodeArray(cur);
+        break;
+      case D.DW_TAG_enumeration_type:
+        id = this.encodeEnum(cur);
+        break;
+      case D.DW_TAG_subroutine_type:
+        id = this.encodeProto(cur);
+        break;
+      default:
+        this.unsupported(cur, D.tagName(tag));
+    }
+    if (id !== this.typeIdOff + local) {
+      throw new DwarfError(`BTF id drift: DIE got id ${id}, expected ${this.typeIdOff + local}`, { file: this.dwarf.fileName, section: '.debug_info', offset: off });
+    }
+  }
+
+  private encodeBaseType(cur: D.DieCursor): number {
+    const btf = this.btf;
+    let name = cur.attrString(D.DW_AT_name) ?? '';
+    let size = cur.attrUint(D.DW_AT_byte_size, 0);
+    const enc = cur.attrUint(D.DW_AT_encoding, 0);
+    let encoding = 0;
+    if (enc === D.DW_ATE_signed || enc === D.DW_ATE_signed_char) {
+      encoding = BTF_INT_SIGNED;
+    } else if (enc === D.DW_ATE_boolean) {
+      encoding = BTF_INT_BOOL;
+    } else if (this.f.float && (enc === D.DW_ATE_float || enc === D.DW_ATE_complex_float || enc === D.DW_ATE_imaginary_float)) {
+      if (enc !== D.DW_ATE_float) this.unsupported(cur, 'a complex or imaginary float type');
+      return btf.add(BTF_KIND_FLOAT, btf.addStr(name), 0, false, size);
+    }
+    if (size === 0 || (size & (size - 1)) !== 0 || size > 16) {
+      name = '__SANITIZED_FAKE_INT__';
+      size = 4;
+    }
+    return btf.add(BTF_KIND_INT, btf.addStr(name), 0, false, size, [((encoding << 24) | (size * 8)) >>> 0]);
+  }
+
+  private encodeStruct(cur: D.DieCursor, tag: number): number {
+    const btf = this.btf;
+    const isUnion = tag === D.DW_TAG_union_type;
+    const name = this.nameOff(cur);
+    if (cur.attrFlag(D.DW_AT_declaration)) return btf.add(BTF_KIND_FWD, name, 0, isUnion, 0);
+    const size = cur.attrUint(D.DW_AT_byte_size, 0);
+    const extra: number[] = [];
+    let kflag = false;
+    let vlen = 0;
+    if (cur.hasChildren) {
+      while (cur.nextChild(0)) {
+        if (cur.tag !== D.DW_TAG_member) {
+          cur.skipChildren();
+          continue;
+        }
+        const mname = this.nameOff(cur);
+        const mtype = this.refId(cur, D.DW_AT_type);
+        const bitSize = cur.attrUint(D.DW_AT_bit_size, 0);
+        const bitOff = this.memberBitOffset(cur, bitSize);
+        const isBitfield = bitSize !== 0 || bitOff % 8 !== 0;
+        if (isBitfield) kflag = true;
+        extra.push(mname, mtype, (bitOff + bitSize * 0x1000000) >>> 0);
+        vlen++;
+        cur.skipChildren();
+      }
+    }
+    return btf.add(isUnion ? BTF_KIND_UNION : BTF_KIND_STRUCT, name, vlen, kflag, size, extra);
+  }
+
+  /** pahole's member bit offset: DW_AT_data_bit_offset, or byte offset plus the (little-endian adjusted) DW_AT_bit_offset. */
+  private memberBitOffset(cur: D.DieCursor, bitSize: number): number {
+    if (cur.has(D.DW_AT_data_bit_offset)) return cur.attrUint(D.DW_AT_data_bit_offset, 0);
+    let byteOff = 0;
+    const form = cur.attrForm(D.DW_AT_data_member_location);
+    if (form !== 0) {
+      if (form === D.DW_FORM_exprloc || form === D.DW_FORM_block || form === D.DW_FORM_block1 || form === D.DW_FORM_block2 || form === D.DW_FORM_block4) {
+        const e = cur.attrBlock(D.DW_AT_data_member_location)!;
+        byteOff = e.length > 1 && (e[0] === 0x23 || e[0] === 0x10) ? ulebAt(e, 1) : 0;
+      } else {
+        byteOff = cur.attrUint(D.DW_AT_data_member_location, 0);
+      }
+    }
+    if (bitSize === 0 || !cur.has(D.DW_AT_bit_offset)) return byteOff * 8;
+    let byteSize = cur.attrUint(D.DW_AT_byte_size, 0);
+    if (byteSize === 0) byteSize = this.strippedSize(cur.attrRef(D.DW_AT_type));
+    if (byteSize === 0) return byteOff * 8;
+    let bfOff = cur.attrSint(D.DW_AT_bit_offset, 0);
+    if (this.elf.le) bfOff = byteSize * 8 - bfOff - bitSize;
+    return byteOff * 8 + bfOff;
+  }
+
+  /** Byte size of a type after typedefs and qualifiers, as pahole's tag__size for bitfield containers. */
+  private strippedSize(off: number): number {
+    const c = this.cur2;
+    for (let guard = 0; off >= 0 && guard < 64; guard++) {
+      const t = c.dieAt(off);
+      if (t === D.DW_TAG_typedef || t === D.DW_TAG_const_type || t === D.DW_TAG_volatile_type || t === D.DW_TAG_restrict_type || t === D.DW_TAG_atomic_type) {
+        off = c.attrRef(D.DW_AT_type);
+        continue;
+      }
+      if (t === D.DW_TAG_enumeration_type) return c.attrUint(D.DW_AT_byte_size, 4) || 4;
+      return c.attrUint(D.DW_AT_byte_size, 0);
+    }
+    return 0;
+  }
+
+  private encodeArray(cur: D.DieCursor): number {
+    const elem = this.refId(cur, D.DW_AT_type);
+    let nelems = 1;
+    if (cur.hasChildren) {
+      while (cur.nextChild(0)) {
+        if (cur.tag === D.DW_TAG_subrange_type) nelems = Math.imul(nelems, upperBound(cur)) >>> 0;
+        cur.skipChildren();
+      }
+    }
+    this.needIndexType = true;
+    return this.btf.add(BTF_KIND_ARRAY, 0, 0, false, 0, [elem, this.arrayIndexId, nelems]);
+  }
+
+  private encodeEnum(cur: D.DieCursor): number {
+    const btf = this.btf;
+    const name = this.nameOff(cur);
+    let size = cur.attrUint(D.DW_AT_byte_size, 0);
+    if (size === 0) size = 4;
+    let signed = false;
+    const tref = cur.attrRef(D.DW_AT_type);
+    if (tref >= 0) {
+      const c2 = this.cur2;
+      c2.dieAt(tref);
+      const e = c2.attrUint(D.DW_AT_encoding, 0);
+      signed = e === D.DW_ATE_signed || e === D.DW_ATE_signed_char;
+    }
+    const wide = size > 4 && this.f.enum64;
+    const extra: number[] = [];
+    let vlen = 0;
+    let kflag = wide ? signed : false;
+    if (cur.hasChildren) {
+      while (cur.nextChild(0)) {
+        if (cur.tag !== D.DW_TAG_enumerator) {
+          cur.skipChildren();
+          continue;
+        }
+        const vname = this.nameOff(cur);
+        let hi = 0;
+        let lo = 0;
+        if (cur.attrU64(D.DW_AT_const_value)) {
+          hi = cur.hi;
+          lo = cur.lo;
+        }
+        if (wide) {
+          extra.push(vname, lo, hi);
+        } else {
+          extra.push(vname, lo);
+          if (this.f.enum64 && (hi & 0x80000000) !== 0) kflag = true;
+        }
+        vlen++;
+        cur.skipChildren();
+      }
+    }
+    return btf.add(wide ? BTF_KIND_ENUM64 : BTF_KIND_ENUM, name, vlen, kflag, size, extra);
+  }
+
+  private encodeProto(cur: D.DieCursor): number {
+    const ret = this.refId(cur, D.DW_AT_type);
+    const extra: number[] = [];
+    let vlen = 0;
+    let unspec = false;
+    if (cur.hasChildren) {
+      while (cur.nextChild(0)) {
+        if (cur.tag === D.DW_TAG_formal_parameter) {
+          extra.push(this.nameOff(cur), this.refId(cur, D.DW_AT_type));
+          vlen++;
+        } else if (cur.tag === D.DW_TAG_unspecified_parameters) {
+          unspec = true;
+        }
+        cur.skipChildren();
+      }
+    }
+    if (unspec) {
+      extra.push(0, 0);
+      vlen++;
+    }
+    return this.btf.add(BTF_KIND_FUNC_PROTO, 0, vlen, false, ret, extra);
+  }
+
+  /** DECL_TAGs for btf_decl_tag annotations on structs, unions and typedefs (and their members). */
+  private encodeTypeDeclTags(): void {
+    const cur = this.cur;
+    for (let i = 0; i < this.types.length; i++) {
+      const off = this.types[i];
+      const tag = cur.dieAt(off);
+      if (tag !== D.DW_TAG_structure_type && tag !== D.DW_TAG_union_type && tag !== D.DW_TAG_typedef) continue;
+      if (!cur.hasChildren) continue;
+      const annots: Annot[] = [];
+      let member = 0;
+      while (cur.nextChild(0)) {
+        if (cur.tag === DW_TAG_LLVM_annotation) {
+          this.pushAnnot(cur, -1, annots);
+        } else if (cur.tag === D.DW_TAG_member || cur.tag === D.DW_TAG_inheritance) {
+          this.childAnnots(cur, member, annots);
+          member++;
+          continue;
+        }
+        cur.skipChildren();
+      }
+      for (const a of annots) this.btf.add(BTF_KIND_DECL_TAG, this.btf.addStr(a.value), 0, false, this.typeIdOff + i + 1, [a.component >>> 0]);
+    }
+  }
+
+  private pushAnnot(cur: D.DieCursor, component: number, out: Annot[]): void {
+    if (cur.attrString(D.DW_AT_name) !== 'btf_decl_tag') return;
+    out.push({ value: cur.attrString(D.DW_AT_const_value) ?? '', component });
+  }
+
+  /** Annotations among the children of the cursor's DIE; leaves the cursor past its subtree. */
+  private childAnnots(cur: D.DieCursor, component: number, out: Annot[]): void {
+    if (!cur.hasChildren) return;
+    const d = cur.depth;
+    while (cur.nextChild(d)) {
+      if (cur.tag === DW_TAG_LLVM_annotation) this.pushAnnot(cur, component, out);
+      cur.skipChildren();
+    }
+  }
+
+  // ---- functions ----
+
+  /** Name of a subprogram, following DW_AT_abstract_origin then DW_AT_specification when it has none. */
+  private fnName(c: D.DieCursor, off: number): string | undefined {
+    for (let guard = 0; guard < 8 && off >= 0; guard++) {
+      c.dieAt(off);
+      const n = c.attrString(D.DW_AT_name);
+      if (n !== undefined) return n;
+      const ao = c.attrRef(D.DW_AT_abstract_origin);
+      off = ao >= 0 ? ao : c.attrRef(D.DW_AT_specification);
+    }
+    return undefined;
+  }
+
+  private encodeFunctions(): void {
+    const cur = this.cur;
+    const c2 = this.cur2;
+    const unit = cur.unit;
+    const addrSize = unit.addrSize;
+    const offSize = unit.offsetSize;
+    interface Param { name: string | undefined; type: number; flags: number; die: number; origin: number }
+    interface Fn { die: number; name: string | undefined; ret: number; params: Param[]; unspec: boolean; annots: Annot[] }
+    const fns: Fn[] = [];
+    const originFlags = new Map<number, number>();
+    for (const off of this.fnDies) {
+      cur.dieAt(off);
+      if (cur.attrFlag(D.DW_AT_declaration)) continue;
+      const hasOrigin = cur.has(D.DW_AT_abstract_origin);
+      let ret = this.refId(cur, D.DW_AT_type);
+      let name = cur.attrString(D.DW_AT_name);
+      const originRef = cur.attrRef(D.DW_AT_abstract_origin);
+      const specRef = cur.attrRef(D.DW_AT_specification);
+      const params: Param[] = [];
+      const annots: Annot[] = [];
+      let unspec = false;
+      if (cur.hasChildren) {
+        let idx = 0;
+        while (cur.nextChild(0)) {
+          const t = cur.tag;
+          if (t === D.DW_TAG_formal_parameter) {
+            const p: Param = { name: cur.attrString(D.DW_AT_name), type: 0, flags: 0, die: cur.offset, origin: -1 };
+            const hasType = cur.has(D.DW_AT_type);
+            if (hasType) p.type = this.refId(cur, D.DW_AT_type);
+            else p.origin = cur.attrRef(D.DW_AT_abstract_origin);
+            if (idx < this.regCount) {
+              if (cur.has(D.DW_AT_location)) {
+                p.flags |= P_HAS_LOC;
+                const expected = idx < this.regs.length ? this.regs[idx] : -1;
+                let exprs: Uint8Array[];
+                try {
+                  exprs = cur.locationExprs(D.DW_AT_location);
+                } catch {
+                  exprs = [];
+                }
+                const reg = parameterRegister(exprs, expected, addrSize, offSize);
+                if (reg < 0) p.flags |= P_OPTIMIZED;
+                else if (expected >= 0 && expected !== reg) p.flags |= P_UNEXPECTED_REG;
+              } else if (cur.has(D.DW_AT_const_value)) {
+                p.flags |= P_OPTIMIZED;
+              }
+            }
+            if (this.f.decl_tag) this.childAnnots(cur, idx, annots);
+            else cur.skipChildren();
+            if (!hasType && p.origin >= 0) {
+              const o = p.origin;
+              originFlags.set(o, (originFlags.get(o) ?? 0) | p.flags);
+            }
+            params.push(p);
+            idx++;
+            continue;
+          }
+          if (t === D.DW_TAG_unspecified_parameters) unspec = true;
+          else if (t === DW_TAG_LLVM_annotation && this.f.decl_tag) this.pushAnnot(cur, -1, annots);
+          cur.skipChildren();
+        }
+      }
+      if (name === undefined && (originRef >= 0 || specRef >= 0)) {
+        name = this.fnName(c2, originRef >= 0 ? originRef : specRef);
+        if (name === undefined && originRef >= 0 && specRef >= 0) name = this.fnName(c2, specRef);
+      }
+      if (ret === 0 && hasOrigin && originRef >= 0) {
+        c2.dieAt(originRef);
+        ret = this.refId(c2, D.DW_AT_type);
+      }
+      for (const p of params) {
+        if (p.origin >= 0) {
+          c2.dieAt(p.origin);
+          p.name = c2.attrString(D.DW_AT_name);
+          p.type = this.refId(c2, D.DW_AT_type);
+        }
+      }
+      fns.push({ die: off, name, ret, params, unspec, annots });
+    }
+    const funcs = this.funcs;
+    for (const fn of fns) {
+      let optimized = false;
+      let unexpected = false;
+      let allNamed = true;
+      for (const p of fn.params) {
+        const fl = p.flags | (originFlags.get(p.die) ?? 0);
+        if ((fl & P_OPTIMIZED) !== 0 || (fl & P_HAS_LOC) === 0) optimized = true;
+        if ((fl & P_UNEXPECTED_REG) !== 0) unexpected = true;
+        if (p.name === undefined) allNamed = false;
+      }
+      if (unexpected && fn.params.some((p) => this.isStructParam(p.type))) unexpected = false;
+      if (!allNamed) continue;
+      if (fn.name === undefined) continue;
+      let idx = -1;
+      if (funcs.count > 0) {
+        idx = funcs.find(fn.name);
+        if (idx < 0 && funcs.suffixCount > 0 && this.f.optimized_func) {
+          idx = funcs.findSuffixed(fn.name);
+          if (idx >= 0 && funcs.alias[idx] === null) funcs.alias[idx] = fn.name;
+        }
+      }
+      if (idx < 0) continue;
+      const state: FuncState = {
+        elf: idx,
+        ret: fn.ret,
+        params: fn.params.map((p) => ({ name: p.name ?? '', type: p.type })),
+        unspec: fn.unspec,
+        optimized,
+        unexpected,
+        inconsistent: false,
+        annots: fn.annots,
+      };
+      if (fn.unspec) state.params.push({ name: '', type: 0 });
+      this.states.save(state);
+    }
+  }
+
+  /** pahole's param__is_struct: the type, through const and typedef, is a DW_TAG_structure_type. */
+  private isStructParam(id: number): boolean {
+    const btf = this.btf;
+    for (let guard = 0; guard < 64 && id !== 0; guard++) {
+      const k = btf.kind(id);
+      if (k === BTF_KIND_STRUCT) return true;
+      if (k === BTF_KIND_FWD) return !btf.kflag(id);
+      if (k !== BTF_KIND_CONST && k !== BTF_KIND_TYPEDEF) return false;
+      id = btf.sizeType(id);
+    }
+    return false;
+  }
+
+  // ---- variables ----
+
+  private encodeVariables(): void {
+    const cur = this.cur;
+    const c2 = this.cur2;
+    const btf = this.btf;
+    for (const off of this.varDies) {
+      cur.dieAt(off);
+      const declaration = cur.has(D.DW_AT_declaration);
+      const spec = cur.attrRef(D.DW_AT_specification);
+      if (declaration && spec < 0) continue;
+      if (declaration) continue; // no location is read for declarations: scope unknown
+      if (cur.has(D.DW_AT_artificial)) continue;
+      const addr = this.varAddress(cur);
+      if (addr < 0) continue;
+      const shndx = sectionOfAddress(this.elf, this.secAddr, addr);
+      if (shndx === 0 || this.secInclude[shndx] === 0) continue;
+      const rel = addr - this.secAddr[shndx];
+      let v: D.DieCursor = cur;
+      if (spec >= 0) {
+        c2.dieAt(spec);
+        v = c2;
+      }
+      const name = v.attrString(D.DW_AT_name);
+      if (name === undefined) continue;
+      if (filterVariableName(name)) continue;
+      if (rel === 0 && !this.objects.inSection(name, shndx)) continue;
+      if (!btfNameValid(name)) {
+        if (this.f.encode_force) continue;
+        throw new DwarfError(`invalid variable name '${name}' (use encode_force to skip it)`, { file: this.dwarf.fileName, section: '.debug_info', offset: off });
+      }
+      const type = this.refId(v, D.DW_AT_type);
+      if (type === 0) {
+        if (this.f.encode_force) continue;
+        throw new DwarfError(`variable '${name}' has void type`, { file: this.dwarf.fileName, section: '.debug_info', offset: off });
+      }
+      const size = this.typeSize(type);
+      if (size === 0 || size > 0xffffffff) continue;
+      if (rel > 0xffffffff) continue;
+      const external = v.has(D.DW_AT_external);
+      const annots: Annot[] = [];
+      if (this.f.decl_tag) this.childAnnots(v, -1, annots);
+      const id = btf.add(BTF_KIND_VAR, btf.addStr(name), 0, false, type, [external ? 1 : 0]);
+      for (const a of annots) btf.add(BTF_KIND_DECL_TAG, btf.addStr(a.value), 0, false, id, [a.component >>> 0]);
+      let si = this.secinfo[shndx];
+      if (si === undefined) this.secinfo[shndx] = si = [];
+      si.push(id, rel, size);
+      this.stats.variables++;
+    }
+  }
+
+  /** The address pahole reads for a variable (libdwfl's layout for ET_REL), or -1 when its location is not a lone address. */
+  private varAddress(cur: D.DieCursor): number {
+    const form = cur.attrForm(D.DW_AT_location);
+    if (form !== D.DW_FORM_exprloc && form !== D.DW_FORM_block1 && form !== D.DW_FORM_block2 && form !== D.DW_FORM_block4 && form !== D.DW_FORM_block) return -1;
+    const e = cur.attrBlock(D.DW_AT_location)!;
+    if (e.length === 0) return -1;
+    const op = e[0];
+    if (op !== 0x03 && op !== 0xa1 && op !== 0xfb) return -1;
+    if (D.classifyExpr(cur, e) !== D.LOC_ADDR) return -1;
+    const value = cur.hi * 4294967296 + cur.lo;
+    if (!this.isRel) return value;
+    let shndx: number;
+    if (op === 0x03) {
+      const place = e.byteOffset - this.dwarf.info.byteOffset + 1;
+      shndx = this.relocs.sectionAt('.debug_info', place);
+    } else {
+      const unit = cur.unit;
+      const idx = ulebAt(e, 1);
+      shndx = this.relocs.sectionAt('.debug_addr', unit.addrBase + idx * unit.addrSize);
+    }
+    if (shndx <= 0 || shndx >= this.secAddr.length) return value;
+    return this.secAddr[shndx] + value;
+  }
+
+  /** pahole's tag__size for a variable's type, computed on the BTF built so far. */
+  private typeSize(id: number): number {
+    const btf = this.btf;
+    for (let guard = 0; guard < 256; guard++) {
+      if (id === 0) return 0;
+      const k = btf.kind(id);
+      switch (k) {
+        case BTF_KIND_INT:
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
+        case BTF_KIND_FLOAT:
+          return btf.sizeType(id);
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION: {
+          const s = btf.sizeType(id);
+          return s === 1 && btf.vlen(id) === 0 ? 0 : s;
+        }
+        case BTF_KIND_PTR:
+        case BTF_KIND_FUNC_PROTO:
+          return this.cur.unit.addrSize;
+        case BTF_KIND_ARRAY:
+          return btf.extra(id, 2) * this.typeSize(btf.extra(id, 0));
+        case BTF_KIND_TYPEDEF:
+        case BTF_KIND_CONST:
+        case BTF_KIND_VOLATILE:
+        case BTF_KIND_RESTRICT:
+        case BTF_KIND_TYPE_TAG:
+          id = btf.sizeType(id);
+          continue;
+        default:
+          return 0;
+      }
+    }
+    return 0;
+  }
+
+  private addDatasec(shndx: number, si: number[]): void {
+    const n = si.length / 3;
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => si[a * 3 + 1] - si[b * 3 + 1]);
+    const extra: number[] = [];
+    for (const i of order) extra.push(si[i * 3], si[i * 3 + 1], si[i * 3 + 2]);
+    const last = order[n - 1];
+    const size = (si[last * 3 + 1] + si[last * 3 + 2]) >>> 0;
+    const name = this.elf.sections[shndx].name;
+    this.btf.add(BTF_KIND_DATASEC, this.btf.addStr(name), n, false, size, extra);
+  }
+}
+
+/** Unsigned LEB128 at `p` of `b` (small values; used for DW_OP operands). */
+function ulebAt(b: Uint8Array, p: number): number {
+  let v = 0;
+  let mul = 1;
+  while (p < b.length) {
+    const c = b[p++];
+    v += (c & 0x7f) * mul;
+    mul *= 128;
+    if ((c & 0x80) === 0) break;
+  }
+  return v;
+}
+
+/** Element count of a DW_TAG_subrange_type: upper bound + 1, or DW_AT_count, else 0 (as 32 bits). */
+function upperBound(cur: D.DieCursor): number {
+  const constant = (f: number) => f === D.DW_FORM_data1 || f === D.DW_FORM_data2 || f === D.DW_FORM_data4 || f === D.DW_FORM_data8
+    || f === D.DW_FORM_sdata || f === D.DW_FORM_udata || f === D.DW_FORM_implicit_const;
+  let f = cur.attrForm(D.DW_AT_upper_bound);
+  if (f !== 0) {
+    if (!constant(f)) return 0;
+    cur.attrU64(D.DW_AT_upper_bound);
+    return (cur.lo + 1) >>> 0;
+  }
+  f = cur.attrForm(D.DW_AT_count);
+  if (f !== 0 && constant(f)) {
+    cur.attrU64(D.DW_AT_count);
+    return cur.lo >>> 0;
+  }
+  return 0;
+}
+
+const SKIP_PREFIXES = ['__UNIQUE_ID', '__tpstrtab_', '__exitcall_', '__gendwarfksyms_ptr_', '__func_stack_frame_non_standard_'];
+
+/** pahole's filter_variable_name: compiler- and macro-generated names that are never encoded. */
+function filterVariableName(name: string): boolean {
+  if (name.charCodeAt(0) !== 0x5f) return false;
+  for (const p of SKIP_PREFIXES) if (name.startsWith(p)) return true;
+  return false;
+}
+
+/** pahole's btf_name_valid: [A-Za-z_.][A-Za-z0-9_.]*, shorter than KSYM_NAME_LEN. */
+function btfNameValid(name: string): boolean {
+  if (name.length === 0 || name.length > KSYM_NAME_LEN) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const ok = c === 0x5f || c === 0x2e || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (i > 0 && c >= 0x30 && c <= 0x39);
+    if (!ok) return false;
+  }
+  return true;
+}

@@ -1,0 +1,228 @@
+// Saved function prototypes across units: grouping by symbol, pahole's consistency check, and the final FUNC records.
+
+import {
+  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VOLATILE, BTF_FUNC_STATIC, type Btf,
+} from '../btf/index.js';
+import type { ElfFunctions } from './elf-info.js';
+import type { EncodeFeatures } from './features.js';
+
+const KF_FASTCALL = 1 << 12;
+const KF_ARENA_RET = 1 << 13;
+const KF_ARENA_ARG1 = 1 << 14;
+const KF_ARENA_ARG2 = 1 << 15;
+const BPF_ARENA_ATTR = 'address_space(1)';
+
+/** One DWARF function matched to an ELF function symbol (pahole's btf_encoder_func_state). */
+export interface FuncState {
+  /** Index into ElfFunctions. */
+  elf: number;
+  /** Return type id in the encoder's BTF. */
+  ret: number;
+  /** Parameters (a trailing {'' , 0} for varargs). */
+  params: Array<{ name: string; type: number }>;
+  /** Has unspecified parameters. */
+  unspec: boolean;
+  optimized: boolean;
+  unexpected: boolean;
+  inconsistent: boolean;
+  /** btf_decl_tag annotations of the function and its parameters. */
+  annots: Array<{ value: string; component: number }>;
+}
+
+/** The functions saved while encoding units, emitted after the last unit. */
+export class FuncStates {
+  /** FUNCs added by `emit`. */
+  added = 0;
+  /** Groups left out by `emit` (inconsistent or unexpected register use). */
+  skipped = 0;
+
+  private readonly btf: Btf;
+  private readonly funcs: ElfFunctions;
+  private readonly list: FuncState[] = [];
+
+  constructor(btf: Btf, funcs: ElfFunctions) {
+    this.btf = btf;
+    this.funcs = funcs;
+  }
+
+  /** Remember one function. */
+  save(s: FuncState): void {
+    this.list.push(s);
+  }
+
+  /** pahole's functions_cmp on two ELF function indexes. */
+  private cmpElf(a: number, b: number): number {
+    const names = this.funcs.names;
+    const pa = this.funcs.prefixLen[a];
+    const pb = this.funcs.prefixLen[b];
+    if (pa !== 0 && pa === pb) return strncmp(names[a], names[b], pb);
+    return strcmp(names[a], names[b]);
+  }
+
+  /**
+   * Sort the saved functions by symbol (stable), merge each run of states with the same symbol
+   * prefix (sharing their optimized / unexpected-register / inconsistent marks, comparing
+   * prototypes), and add a FUNC_PROTO + FUNC (+ tags) for the first state of every group that
+   * passes the `consistent_func` rule.
+   */
+  emit(f: EncodeFeatures): void {
+    const list = this.list;
+    const order = Array.from({ length: list.length }, (_, i) => i);
+    order.sort((x, y) => this.cmpElf(list[x].elf, list[y].elf));
+    const names = this.funcs.names;
+    const pl = this.funcs.prefixLen;
+    for (let i = 0; i < order.length;) {
+      const a = list[order[i]];
+      let j = i + 1;
+      while (j < order.length) {
+        const b = list[order[j]];
+        const n = Math.max(pl[a.elf], pl[b.elf]);
+        if (strncmp(names[a.elf], names[b.elf], n) !== 0) break;
+        const optimized = a.optimized || b.optimized;
+        const unexpected = a.unexpected || b.unexpected;
+        let inconsistent = a.inconsistent || b.inconsistent;
+        if (!unexpected && !inconsistent && !this.funcsMatch(a, b)) inconsistent = true;
+        a.optimized = b.optimized = optimized;
+        a.unexpected = b.unexpected = unexpected;
+        a.inconsistent = b.inconsistent = inconsistent;
+        j++;
+      }
+      const add = !f.consistent_func || (!a.unexpected && !a.inconsistent);
+      if (add) {
+        this.addFunc(a, f);
+        this.added++;
+      } else {
+        this.skipped++;
+      }
+      i = j;
+    }
+    list.length = 0;
+  }
+
+  private addFunc(s: FuncState, f: EncodeFeatures): void {
+    const btf = this.btf;
+    const fi = s.elf;
+    const kfunc = this.funcs.kfunc[fi] !== 0 && f.decl_tag_kfuncs;
+    const kflags = this.funcs.kfuncFlags[fi];
+    let ret = s.ret;
+    const params = s.params.map((p) => ({ ...p }));
+    if (kfunc && f.attributes) {
+      const tagPtr = (ptr: number): number => {
+        if (ptr === 0 || btf.kind(ptr) !== BTF_KIND_PTR) return -1;
+        const tt = btf.add(BTF_KIND_TYPE_TAG, btf.addStr(BPF_ARENA_ATTR), 0, true, btf.sizeType(ptr));
+        return btf.add(BTF_KIND_PTR, 0, 0, false, tt);
+      };
+      if (kflags & KF_ARENA_RET) {
+        const r = tagPtr(ret);
+        if (r > 0) ret = r;
+      }
+      if ((kflags & KF_ARENA_ARG1) && params.length > 0) {
+        const r = tagPtr(params[0].type);
+        if (r > 0) params[0].type = r;
+      }
+      if ((kflags & KF_ARENA_ARG2) && params.length > 1) {
+        const r = tagPtr(params[1].type);
+        if (r > 0) params[1].type = r;
+      }
+    }
+    const extra: number[] = [];
+    for (const p of params) extra.push(p.name === '' ? 0 : btf.addStr(p.name), p.type);
+    const proto = btf.add(BTF_KIND_FUNC_PROTO, 0, params.length, false, ret, extra);
+    const name = this.funcs.alias[fi] ?? this.funcs.names[fi];
+    const fn = btf.add(BTF_KIND_FUNC, btf.addStr(name), BTF_FUNC_STATIC, false, proto);
+    if (kfunc && f.decl_tag) {
+      btf.add(BTF_KIND_DECL_TAG, btf.addStr('bpf_kfunc'), 0, false, fn, [0xffffffff]);
+      if (kflags & KF_FASTCALL) btf.add(BTF_KIND_DECL_TAG, btf.addStr('bpf_fastcall'), 0, false, fn, [0xffffffff]);
+    }
+    for (const a of s.annots) btf.add(BTF_KIND_DECL_TAG, btf.addStr(a.value), 0, false, fn, [a.component >>> 0]);
+  }
+
+  /** pahole's funcs__match: same parameter count and loosely matching return and parameter types. */
+  private funcsMatch(a: FuncState, b: FuncState): boolean {
+    if (a.params.length !== b.params.length) return false;
+    if (!this.typesMatch(a.ret, b.ret)) return false;
+    for (let i = 0; i < a.params.length; i++) {
+      if (!this.typesMatch(a.params[i].type, b.params[i].type)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * pahole's types__match within one BTF: qualifier chains are followed, a CONST on one side only
+   * is skipped, named types compare by name (and INT/FLOAT by size and encoding), arrays by count.
+   * (For FUNC_PROTO it compares the return types vlen+1 times, as pahole does.)
+   */
+  private typesMatch(id1: number, id2: number): boolean {
+    const btf = this.btf;
+    for (let guard = 0; guard < 1024; guard++) {
+      if (id1 === id2) return true;
+      if (id1 === 0 || id2 === 0) return false;
+      const k1 = fwdKind(btf, id1);
+      const k2 = fwdKind(btf, id2);
+      if (k1 !== k2) {
+        if (k1 === BTF_KIND_CONST) {
+          id1 = btf.sizeType(id1);
+          continue;
+        }
+        if (k2 === BTF_KIND_CONST) {
+          id2 = btf.sizeType(id2);
+          continue;
+        }
+        return false;
+      }
+      switch (k1) {
+        case BTF_KIND_INT:
+          if (btf.sizeType(id1) !== btf.sizeType(id2)) return false;
+          if (btf.extra(id1, 0) !== btf.extra(id2, 0)) return false;
+          return btf.name(id1) === btf.name(id2);
+        case BTF_KIND_FLOAT:
+          if (btf.sizeType(id1) !== btf.sizeType(id2)) return false;
+          return btf.name(id1) === btf.name(id2);
+        case BTF_KIND_TYPEDEF:
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
+          return btf.nameOff(id1) === btf.nameOff(id2) || btf.name(id1) === btf.name(id2);
+        case BTF_KIND_PTR:
+        case BTF_KIND_VOLATILE:
+        case BTF_KIND_CONST:
+        case BTF_KIND_RESTRICT:
+        case BTF_KIND_TYPE_TAG:
+          id1 = btf.sizeType(id1);
+          id2 = btf.sizeType(id2);
+          continue;
+        case BTF_KIND_ARRAY:
+          if (btf.extra(id1, 2) !== btf.extra(id2, 2)) return false;
+          id1 = btf.extra(id1, 0);
+          id2 = btf.extra(id2, 0);
+          continue;
+        case BTF_KIND_FUNC_PROTO:
+          if (btf.vlen(id1) !== btf.vlen(id2)) return false;
+          return this.typesMatch(btf.sizeType(id1), btf.sizeType(id2));
+        default:
+          return false;
+      }
+    }
+    return false;
+  }
+}
+
+function fwdKind(btf: Btf, id: number): number {
+  const k = btf.kind(id);
+  if (k === BTF_KIND_FWD) return btf.kflag(id) ? BTF_KIND_UNION : BTF_KIND_STRUCT;
+  return k;
+}
+
+/** C strcmp on latin1 strings. */
+function strcmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** C strncmp on latin1 strings. */
+function strncmp(a: string, b: string, n: number): number {
+  return strcmp(a.length > n ? a.slice(0, n) : a, b.length > n ? b.slice(0, n) : b);
+}
+
