@@ -3,6 +3,8 @@
 import yargs from 'yargs';
 import { BtfpostError, UsageError } from '../common/errors.js';
 import { dumpCommand } from './dump.js';
+import { encodeCommand } from './encode.js';
+import { postLinkCommand } from './postlink.js';
 import { checkCommand, compareCommand, dedupCommand, distillCommand, mergeCommand, relocateCommand, renumberCommand, standaloneCommand } from './btf-commands.js';
 import { VERSION } from './version.js';
 
@@ -21,7 +23,9 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .demandCommand(1, 'give a command; see --help')
     .recommendCommands()
+    .command(postLinkCommand(setCode))
     .command(dumpCommand(setCode))
+    .command(encodeCommand(setCode))
     .command(dedupCommand(setCode))
     .command(mergeCommand(setCode))
     .command(distillCommand(setCode))

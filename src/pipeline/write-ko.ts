@@ -16,6 +16,8 @@ export interface BtfSections {
   base: Uint8Array | null;
   /** Section name for the distilled base (default `.BTF.base`, what kernels since 6.11 read). */
   baseSection?: BaseSectionName;
+  /** New `.BTF_ids` contents (same size), when they changed. */
+  btfIds?: Uint8Array | null;
 }
 
 /**
@@ -39,5 +41,6 @@ export function setBtfSections(elf: ElfFile, s: BtfSections, opts: { stripSignat
     if (elf.sectionByName(name)) edits.push({ op: 'remove', section: name });
   }
   if (want && s.base) put(want, s.base);
+  if (s.btfIds) edits.push({ op: 'patch', section: '.BTF_ids', offset: 0, data: s.btfIds });
   return applyElfEdits(elf, { edits, signature: opts.stripSignature ? 'strip' : 'keep' });
 }

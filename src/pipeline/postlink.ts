@@ -1,0 +1,84 @@
+// The post-link job for one module: encode BTF from DWARF, deduplicate against the base, distill
+// when asked, resolve .BTF_ids in the numbering the kernel expects, and produce the new module.
+
+import { BtfpostError } from '../common/errors.js';
+import { parseElf } from '../elf/index.js';
+import type { Btf } from '../btf/model/btf.js';
+import { serializeBtf } from '../btf/wire/serialize.js';
+import { distillBase } from '../btf/distill/index.js';
+import { encodeBtf, type EncodeFeatures } from '../encoder/index.js';
+import { resolveBtfIds } from '../btfids/index.js';
+import { setBtfSections, type BaseSectionName } from './write-ko.js';
+
+/** How to run the job. */
+export interface PostLinkOptions {
+  /** vmlinux BTF the module's BTF is split over; ignored with `standalone`. */
+  base: Btf | null;
+  features: EncodeFeatures;
+  langExclude?: readonly string[];
+  /** Write `.BTF.base` (or `baseSection`) with a distilled base. */
+  distilled?: boolean;
+  baseSection?: BaseSectionName;
+  /** Self-contained BTF (no base); not understood by upstream kernels. */
+  standalone?: boolean;
+  stripSignature?: boolean;
+  fatalWarnings?: boolean;
+  /** Receives one line per step (for -v). */
+  log?: (line: string) => void;
+}
+
+/** What the job produced. */
+export interface PostLinkResult {
+  bytes: Uint8Array;
+  /** Own types in `.BTF`. */
+  types: number;
+  btfBytes: number;
+  /** Size of the distilled base section, 0 when none. */
+  baseBytes: number;
+  /** Types in the distilled base. */
+  baseTypes: number;
+  btfIdsSlots: number;
+  warnings: string[];
+}
+
+/**
+ * Run the post-link job on the bytes of a module (decompressed).
+ * @throws BtfpostError naming the file, section and offset for bad input; nothing is written here.
+ */
+export function postLink(bytes: Uint8Array, file: string, opts: PostLinkOptions): PostLinkResult {
+  const log = opts.log ?? (() => {});
+  const elf = parseElf(bytes, file);
+  if (elf.signature && !opts.stripSignature) {
+    throw new BtfpostError('unsupported', 'module is signed; writing BTF would void the signature (sign after BTF, or pass --strip-signature)', { file });
+  }
+  const base = opts.standalone ? null : opts.base;
+  if (!base && !opts.standalone) throw new BtfpostError('usage', 'a base BTF is needed (or --standalone)', { file });
+  if (opts.distilled && !base) throw new BtfpostError('usage', 'a distilled base needs a base BTF', { file });
+  let t = performance.now();
+  const step = (what: string) => {
+    const now = performance.now();
+    log(`${what} (${(now - t).toFixed(0)} ms)`);
+    t = now;
+  };
+  const { btf: encoded, stats } = encodeBtf(elf, { base, features: opts.features, langExclude: opts.langExclude });
+  step(`encoded ${encoded.count} types from DWARF${base ? ` as split BTF over ${base.count} base types` : ' (standalone)'}; ${JSON.stringify(stats)}`);
+  let btf: Btf = encoded;
+  let distilled: Btf | null = null;
+  if (opts.distilled && base) {
+    const d = distillBase(encoded, { file });
+    btf = d.split;
+    distilled = d.base;
+    step(`distilled base: ${d.base.count} types; split BTF now ${d.split.count} types`);
+  }
+  const ids = resolveBtfIds(elf, btf, { fatalWarnings: opts.fatalWarnings });
+  for (const w of ids.warnings) log(w);
+  step(ids.skipped ? `.BTF_ids: nothing to do (${ids.skipped})` : `.BTF_ids: ${ids.stats.slots} slots, ${ids.stats.resolved}/${ids.stats.names} names resolved`);
+  const btfRaw = serializeBtf(btf);
+  const baseRaw = distilled ? serializeBtf(distilled) : null;
+  const out = setBtfSections(elf, { btf: btfRaw, base: baseRaw, baseSection: opts.baseSection, btfIds: ids.changed ? ids.patched : null }, { stripSignature: opts.stripSignature });
+  step(`.BTF ${btfRaw.length} bytes${baseRaw ? `, ${opts.baseSection ?? '.BTF.base'} ${baseRaw.length} bytes` : ''}; module ${bytes.length} -> ${out.length} bytes`);
+  return {
+    bytes: out, types: btf.count, btfBytes: btfRaw.length, baseBytes: baseRaw?.length ?? 0, baseTypes: distilled?.count ?? 0,
+    btfIdsSlots: ids.stats.slots, warnings: ids.warnings,
+  };
+}
