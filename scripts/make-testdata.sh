@@ -37,6 +37,14 @@ for m in dummy tcp_bbr tcp_dctcp veth loop nf_conntrack; do
 done
 rm -rf "$TMP"
 
+# A module before BTF (DWARF, .BTF_ids zeroed) and the sections pahole 1.30 + resolve_btfids wrote
+# for it with kbuild's features and distilled_base.
+mkdir -p "$T/postlink"
+D=$K/oot-build-distilled/tcpcong
+gzip -9n < "$D/tcp_bbr.pre-btf.ko" > "$T/postlink/tcp_bbr.pre-btf.ko.gz"
+for s in .BTF .BTF.base .BTF_ids; do objcopy --dump-section "$s=$T/postlink/tcp_bbr$s" "$D/tcp_bbr.ko" "$T/postlink/x.o"; done
+rm -f "$T/postlink/x.o"
+
 # Big-endian BTF straight from a compiler (GCC's own BTF emitter on s390x).
 if command -v s390x-linux-gnu-gcc >/dev/null; then
   s390x-linux-gnu-gcc -gbtf -O2 -c -o "$T/btf/s390x-gbtf.o" "$HERE/testdata/src/btf-sample.c"

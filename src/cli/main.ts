@@ -5,6 +5,7 @@ import { BtfpostError, UsageError } from '../common/errors.js';
 import { dumpCommand } from './dump.js';
 import { encodeCommand } from './encode.js';
 import { postLinkCommand } from './postlink.js';
+import { batchCommand } from './batch.js';
 import { checkCommand, compareCommand, dedupCommand, distillCommand, mergeCommand, relocateCommand, renumberCommand, standaloneCommand } from './btf-commands.js';
 import { VERSION } from './version.js';
 
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     .demandCommand(1, 'give a command; see --help')
     .recommendCommands()
     .command(postLinkCommand(setCode))
+    .command(batchCommand(setCode))
     .command(dumpCommand(setCode))
     .command(encodeCommand(setCode))
     .command(dedupCommand(setCode))

@@ -1,0 +1,75 @@
+// Batch runs over module trees: a pool of worker threads, each parsing the base once.
+
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { BtfpostError } from '../common/errors.js';
+import { BatchRunner, type BatchSettings } from './batch-job.js';
+import type { BatchModuleResult, BatchReport } from './batch-schema.js';
+
+const MODULE_RE = /\.ko(\.xz|\.zst|\.gz)?$/;
+
+/** Every module file under the given files and directories, sorted, each once. */
+export async function collectModules(paths: readonly string[]): Promise<string[]> {
+  const out = new Set<string>();
+  const walk = async (p: string): Promise<void> => {
+    let st;
+    try {
+      st = await stat(p);
+    } catch (e) {
+      throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: p });
+    }
+    if (st.isDirectory()) {
+      for (const n of (await readdir(p)).sort()) await walk(join(p, n));
+    } else if (MODULE_RE.test(p) || paths.includes(p)) {
+      out.add(p);
+    }
+  };
+  for (const p of paths) await walk(p);
+  return [...out].sort();
+}
+
+/**
+ * Process `files` with `jobs` threads (1: in this thread). Results come back in `files` order
+ * whatever the number of jobs, and each module's output depends only on that module and the base.
+ */
+export async function runBatch(files: readonly string[], settings: BatchSettings, jobs: number, onDone?: (done: number, total: number, last: string) => void): Promise<BatchReport> {
+  const t0 = performance.now();
+  const results = new Array<BatchModuleResult>(files.length);
+  let done = 0;
+  const finish = (i: number, r: BatchModuleResult) => {
+    results[i] = r;
+    done++;
+    onDone?.(done, files.length, files[i]);
+  };
+  const n = Math.max(1, Math.min(jobs, files.length));
+  if (n <= 1) {
+    const runner = new BatchRunner(settings);
+    for (let i = 0; i < files.length; i++) finish(i, await runner.run(files[i]));
+  } else {
+    let next = 0;
+    await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
+      const w = new Worker(new URL('./batch-worker.js', import.meta.url), { workerData: settings });
+      let current = -1;
+      const feed = () => {
+        if (next >= files.length) {
+          void w.terminate().then(() => resolve());
+          return;
+        }
+        current = next++;
+        w.postMessage(files[current]);
+      };
+      w.on('message', (r: BatchModuleResult) => {
+        finish(current, r);
+        feed();
+      });
+      w.on('error', reject);
+      feed();
+    })));
+  }
+  const failed = results.filter((r) => r.result === 'failed').length;
+  return {
+    base: settings.base, mode: settings.checkOnly ? 'check-only' : 'post-link', jobs: n, modules: results,
+    ok: results.length - failed, failed, ms: Math.round(performance.now() - t0),
+  };
+}
