@@ -10,7 +10,8 @@ import * as C from './constants.js';
  * name, form, a size code and, when every earlier attribute has a fixed size, the value's byte
  * offset from the end of the DIE's abbreviation code. So an abbreviation whose forms all have fixed
  * sizes is skipped by one addition, and any other one is walked only from its first
- * variable-size attribute on.
+ * variable-size attribute on. A small per-abbreviation index (`hot`) locates the attributes an
+ * encoder reads most without scanning.
  */
 
 /** Size code: a ULEB128/SLEB128 value. */
@@ -52,6 +53,29 @@ export const VK_PRESENT = 8;
 export const VK_IMPLICIT = 9;
 /** Value kind: DW_FORM_indirect (the form is in the data). */
 export const VK_INDIRECT = 10;
+
+/**
+ * Attributes an encoder asks for on most DIEs. For these each compiled abbreviation stores the
+ * attribute's position directly (see `AbbrevTable.hot`), so looking one up, or finding it absent,
+ * costs one array read instead of a scan of the abbreviation's attribute list.
+ */
+export const HOT_ATTRIBUTES: readonly number[] = [
+  C.DW_AT_sibling, C.DW_AT_location, C.DW_AT_name, C.DW_AT_byte_size, C.DW_AT_bit_offset, C.DW_AT_bit_size, C.DW_AT_low_pc,
+  C.DW_AT_high_pc, C.DW_AT_const_value, C.DW_AT_inline, C.DW_AT_prototyped, C.DW_AT_upper_bound, C.DW_AT_abstract_origin,
+  C.DW_AT_artificial, C.DW_AT_count, C.DW_AT_data_member_location, C.DW_AT_declaration, C.DW_AT_encoding, C.DW_AT_external,
+  C.DW_AT_specification, C.DW_AT_type, C.DW_AT_ranges, C.DW_AT_data_bit_offset, C.DW_AT_linkage_name, C.DW_AT_alignment,
+  C.DW_AT_lower_bound, C.DW_AT_enum_class, C.DW_AT_noreturn,
+];
+/** Slots per abbreviation in `AbbrevTable.hot`. */
+export const HOT_STRIDE = 32;
+/** Every hot attribute code is below this. */
+export const HOT_LIMIT = 0x90;
+/** Attribute code (below HOT_LIMIT) → its slot in HOT_ATTRIBUTES, or -1. */
+export const HOT_SLOT: Int8Array = (() => {
+  const t = new Int8Array(HOT_LIMIT).fill(-1);
+  HOT_ATTRIBUTES.forEach((at, i) => (t[at] = i));
+  return t;
+})();
 
 /** The unit properties that decide form sizes. */
 export interface UnitShape {
@@ -217,6 +241,12 @@ export class AbbrevTable {
   readonly implicitHi: Uint32Array;
   /** DW_FORM_implicit_const value of attribute k, low 32 bits. */
   readonly implicitLo: Uint32Array;
+  /**
+   * For abbreviation i and hot attribute slot j (HOT_SLOT), `hot[i * HOT_STRIDE + j]` is the
+   * attribute's index relative to attrStart[i], or -1 when the abbreviation does not have it.
+   * An abbreviation with more than 127 attributes gets -2 in every slot (callers scan instead).
+   */
+  readonly hot: Int8Array;
   /** Largest attribute count of any abbreviation. */
   readonly maxAttrs: number;
   /** One past the last byte of the table in .debug_abbrev. */
@@ -227,7 +257,7 @@ export class AbbrevTable {
     offset: number; end: number; dense: Int32Array; sparse: Map<number, number> | null; code: Float64Array; tag: Uint32Array;
     children: Uint8Array; attrStart: Uint32Array; attrEnd: Uint32Array; fixedSize: Int32Array; firstVar: Uint32Array;
     prefixSize: Int32Array; sibling: Int32Array; name: Uint32Array; form: Uint32Array; size: Int32Array; vkind: Uint8Array; fixedOff: Int32Array;
-    implicitHi: Uint32Array; implicitLo: Uint32Array; maxAttrs: number;
+    implicitHi: Uint32Array; implicitLo: Uint32Array; hot: Int8Array; maxAttrs: number;
   }) {
     this.offset = init.offset;
     this.end = init.end;
@@ -250,6 +280,7 @@ export class AbbrevTable {
     this.fixedOff = init.fixedOff;
     this.implicitHi = init.implicitHi;
     this.implicitLo = init.implicitLo;
+    this.hot = init.hot;
     this.maxAttrs = init.maxAttrs;
   }
 
@@ -289,6 +320,7 @@ let sFixed = new Int32Array(256);
 let sFirstVar = new Uint32Array(256);
 let sPrefix = new Int32Array(256);
 let sSibling = new Int32Array(256);
+let sHot = new Int8Array(256 * HOT_STRIDE);
 let sName = new Uint32Array(1024);
 let sForm = new Uint32Array(1024);
 let sSize = new Int32Array(1024);
@@ -313,6 +345,9 @@ function growAbbrevScratch(): void {
   sFirstVar = g(sFirstVar, (k) => new Uint32Array(k));
   sPrefix = g(sPrefix, (k) => new Int32Array(k));
   sSibling = g(sSibling, (k) => new Int32Array(k));
+  const hot = new Int8Array(n * HOT_STRIDE);
+  hot.set(sHot);
+  sHot = hot;
 }
 
 function growAttrScratch(): void {
@@ -424,6 +459,16 @@ export function compileAbbrevTable(data: Uint8Array, offset: number, shape: Unit
     sPrefix[n] = off;
     sFixed[n] = first < 0 ? off : -1;
     sSibling[n] = sib;
+    const h = n * HOT_STRIDE;
+    sHot.fill(-1, h, h + HOT_STRIDE);
+    if (m - start > 127) {
+      sHot.fill(-2, h, h + HOT_STRIDE);
+    } else {
+      for (let k = m - 1; k >= start; k--) {
+        const name = sName[k];
+        if (name < HOT_LIMIT && HOT_SLOT[name] >= 0) sHot[h + HOT_SLOT[name]] = k - start;
+      }
+    }
     if (code > maxCode) maxCode = code;
     if (m - start > maxAttrs) maxAttrs = m - start;
     n++;
@@ -443,7 +488,7 @@ export function compileAbbrevTable(data: Uint8Array, offset: number, shape: Unit
     }
   }
   return new AbbrevTable({
-    offset, end: p, dense, sparse, maxAttrs,
+    offset, end: p, dense, sparse, maxAttrs, hot: sHot.slice(0, n * HOT_STRIDE),
     code: sCode.slice(0, n), tag: sTag.slice(0, n), children: sChildren.slice(0, n), attrStart: sStart.slice(0, n),
     attrEnd: sEnd.slice(0, n), fixedSize: sFixed.slice(0, n), firstVar: sFirstVar.slice(0, n), prefixSize: sPrefix.slice(0, n),
     sibling: sSibling.slice(0, n), name: sName.slice(0, m), form: sForm.slice(0, m), size: sSize.slice(0, m), vkind: sKind.slice(0, m),

@@ -3,7 +3,7 @@
 import { DwarfError } from '../common/errors.js';
 import {
   SZ_BLOCK1, SZ_BLOCK2, SZ_BLOCK4, SZ_BLOCK_LEB, SZ_INDIRECT, SZ_LEB, SZ_STRING, VK_IMPLICIT, VK_PRESENT, VK_SLEB, VK_U16, VK_U24, VK_U32, VK_U64, VK_U8, VK_ULEB,
-  formSize, valueKind, type AbbrevTable,
+  HOT_LIMIT, HOT_SLOT, HOT_STRIDE, formSize, valueKind, type AbbrevTable,
 } from './abbrev.js';
 import { MAX_SAFE_HI, TWO32, lebEnd, readOffset, readSized, readWord64, sleb, sleb64, u16, u24, u32, uleb, uleb64, valHi, valLo } from './bytes.js';
 import * as C from './constants.js';
@@ -62,6 +62,7 @@ export class DieCursor {
   private forms!: Uint32Array;
   private vkinds!: Uint8Array;
   private fixedOffs!: Int32Array;
+  private hot!: Int8Array;
   private pos = 0;
   private nextDepth = 0;
 
@@ -144,6 +145,7 @@ export class DieCursor {
     this.forms = t.form;
     this.vkinds = t.vkind;
     this.fixedOffs = t.fixedOff;
+    this.hot = t.hot;
     this.unitStart = unit.dieOffset;
     this.unitEnd = unit.end;
     if (t.maxAttrs > this.offs.length) {
@@ -551,26 +553,37 @@ export class DieCursor {
   find(at: number): number {
     const idx = this._abbrev;
     if (idx < 0) return -1;
-    const t = this.tbl;
-    const names = this.names;
-    const start = t.attrStart[idx];
-    const stop = t.attrEnd[idx];
-    for (let k = start; k < stop; k++) {
-      if (names[k] !== at) continue;
-      const fo = this.fixedOffs[k];
-      let p = fo >= 0 ? this.attrPos + fo : this.offs[k - start];
-      const form0 = this.forms[k];
-      let form = form0;
-      while (form === C.DW_FORM_indirect) {
-        form = uleb(this.b, p);
-        p = lebEnd;
+    const start = this.tbl.attrStart[idx];
+    let k = -1;
+    const slot = at < HOT_LIMIT ? HOT_SLOT[at] : -1;
+    const r = slot >= 0 ? this.hot[idx * HOT_STRIDE + slot] : -2;
+    if (r >= 0) {
+      k = start + r;
+    } else if (r === -1) {
+      return -1;
+    } else {
+      const names = this.names;
+      const stop = this.tbl.attrEnd[idx];
+      for (let j = start; j < stop; j++) {
+        if (names[j] === at) {
+          k = j;
+          break;
+        }
       }
-      this.fform = form;
-      this.fvk = form === form0 ? this.vkinds[k] : valueKind(form, this._unit);
-      this.fk = k;
-      return p;
+      if (k < 0) return -1;
     }
-    return -1;
+    const fo = this.fixedOffs[k];
+    let p = fo >= 0 ? this.attrPos + fo : this.offs[k - start];
+    const form0 = this.forms[k];
+    let form = form0;
+    while (form === C.DW_FORM_indirect) {
+      form = uleb(this.b, p);
+      p = lebEnd;
+    }
+    this.fform = form;
+    this.fvk = form === form0 ? this.vkinds[k] : valueKind(form, this._unit);
+    this.fk = k;
+    return p;
   }
 
   /** The form of the attribute the last `find` located. */

@@ -193,7 +193,9 @@ export class Btf {
   /** Find an existing string (own or in a base) without adding it; -1 when absent. */
   findStr(s: string): number {
     if (this.base) {
-      const b = this.base.findStr(s);
+      // Base strings are looked up as bytes through an index built once per base object.
+      const bytes = Buffer.from(s, 'latin1');
+      const b = this.base.findStrBytes(bytes, 0, bytes.length);
       if (b >= 0) return b;
     } else if (s === '') {
       return 0;
