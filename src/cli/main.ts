@@ -6,6 +6,7 @@ import { dumpCommand } from './dump.js';
 import { encodeCommand } from './encode.js';
 import { postLinkCommand } from './postlink.js';
 import { batchCommand } from './batch.js';
+import { resolveIdsCommand } from './resolve-ids.js';
 import { checkCommand, compareCommand, dedupCommand, distillCommand, mergeCommand, relocateCommand, renumberCommand, standaloneCommand } from './btf-commands.js';
 import { VERSION } from './version.js';
 
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(postLinkCommand(setCode))
     .command(batchCommand(setCode))
     .command(dumpCommand(setCode))
+    .command(resolveIdsCommand(setCode))
     .command(encodeCommand(setCode))
     .command(dedupCommand(setCode))
     .command(mergeCommand(setCode))
