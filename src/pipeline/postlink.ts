@@ -7,7 +7,9 @@ import type { Btf } from '../btf/model/btf.js';
 import { serializeBtf } from '../btf/wire/serialize.js';
 import { distillBase } from '../btf/distill/index.js';
 import { encodeBtf, type EncodeFeatures } from '../encoder/index.js';
-import { resolveBtfIds } from '../btfids/index.js';
+import { resolveBtfIds, unresolveBtfIds } from '../btfids/index.js';
+import { applyElfEdits, type ElfFile } from '../elf/index.js';
+import { btfFromBytes } from '../btf/load.js';
 import { setBtfSections, type BaseSectionName } from './write-ko.js';
 
 /** How to run the job. */
@@ -47,13 +49,14 @@ export interface PostLinkResult {
  */
 export function postLink(bytes: Uint8Array, file: string, opts: PostLinkOptions): PostLinkResult {
   const log = opts.log ?? (() => {});
-  const elf = parseElf(bytes, file);
+  let elf = parseElf(bytes, file);
   if (elf.signature && !opts.stripSignature) {
     throw new BtfpostError('unsupported', 'module is signed; writing BTF would void the signature (sign after BTF, or pass --strip-signature)', { file });
   }
   const base = opts.standalone ? null : opts.base;
   if (!base && !opts.standalone) throw new BtfpostError('usage', 'a base BTF is needed (or --standalone)', { file });
   if (opts.distilled && !base) throw new BtfpostError('usage', 'a distilled base needs a base BTF', { file });
+  elf = undoPreviousRun(elf, file, base, log);
   let t = performance.now();
   const step = (what: string) => {
     const now = performance.now();
@@ -81,4 +84,29 @@ export function postLink(bytes: Uint8Array, file: string, opts: PostLinkOptions)
     bytes: out, types: btf.count, btfBytes: btfRaw.length, baseBytes: baseRaw?.length ?? 0, baseTypes: distilled?.count ?? 0,
     btfIdsSlots: ids.stats.slots, warnings: ids.warnings,
   };
+}
+
+/**
+ * A module that already went through this job has resolved, sorted `.BTF_ids`: set8 flags no
+ * longer sit at their functions' slots, and resolving again would pair them wrongly. Put the
+ * section back in its compiled state (using the module's current BTF to find where each pair
+ * came from) so that a re-run starts from what the compiler emitted.
+ */
+function undoPreviousRun(elf: ElfFile, file: string, base: Btf | null, log: (l: string) => void): ElfFile {
+  const idsSec = elf.sectionByName('.BTF_ids');
+  if (!idsSec || !elf.sectionByName('.BTF')) return elf;
+  const ids = elf.sectionData(idsSec);
+  if (ids.every((b) => b === 0)) return elf;
+  const hasDistilled = !!(elf.sectionByName('.BTF.base') || elf.sectionByName('.BTF.base_ref'));
+  let prev: Btf;
+  try {
+    // The ids were written in the numbering of the BTF as stored: over its distilled base if it has one.
+    prev = btfFromBytes(elf.bytes, file, { base: hasDistilled ? null : base }).btf;
+  } catch {
+    return elf; // Not BTF we can read: resolve the section as it is.
+  }
+  const un = unresolveBtfIds(elf, prev);
+  log(`.BTF_ids already resolved by an earlier run: put back in its compiled state${un.unmatched ? ` (${un.unmatched} set8 pairs unmatched)` : ''}`);
+  const bytes = applyElfEdits(elf, { edits: [{ op: 'patch', section: '.BTF_ids', offset: 0, data: un.data }], signature: 'keep' });
+  return parseElf(bytes, file);
 }
