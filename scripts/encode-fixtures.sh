@@ -31,3 +31,9 @@ done
   gcc --version | head -1
   "$PAHOLE" --version
 } > "$out/TOOLS.txt"
+
+# Big-endian: the same types file built by Debian's s390x cross compiler, with pahole 1.30's BTF.
+if command -v s390x-linux-gnu-gcc >/dev/null; then
+  s390x-linux-gnu-gcc "${cflags[@]}" -c "$src/types.c" -o "$out/types-s390x.o"
+  LLVM_OBJCOPY=objcopy "$PAHOLE" --btf_features="$FEATURES" --btf_encode_detached="$out/types-s390x.btf" "$out/types-s390x.o"
+fi
