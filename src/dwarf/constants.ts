@@ -102,6 +102,8 @@ export const DW_TAG_GNU_template_parameter_pack = 0x4107;
 export const DW_TAG_GNU_formal_parameter_pack = 0x4108;
 export const DW_TAG_GNU_call_site = 0x4109;
 export const DW_TAG_GNU_call_site_parameter = 0x410a;
+/** clang's btf_type_tag / btf_decl_tag annotations (children of the annotated DIE). */
+export const DW_TAG_LLVM_annotation = 0x6000;
 export const DW_TAG_hi_user = 0xffff;
 
 // ---- Attributes (§7.5.4, Table 7.5) ----

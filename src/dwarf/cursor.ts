@@ -18,8 +18,8 @@ import type { DieOffset, Unit } from './unit.js';
  * compiled table and moves past the attribute values: one addition when every form has a fixed
  * size, otherwise a walk that records where each value starts in a scratch array. Nothing is
  * decoded until an accessor asks for one attribute; the accessor finds the attribute in the
- * abbreviation (a short linear scan), takes its position from the table or the scratch array and
- * decodes that one value. The cursor owns the only scratch state, so there are no per-DIE objects.
+ * abbreviation (one read of the table's hot index for common attributes, else a short scan),
+ * takes its position from the table or the scratch array and decodes that one value. The cursor owns the only scratch state, so there are no per-DIE objects.
  *
  * Bounds: the unit's end is checked once per DIE after its values are skipped (`!(p <= end)` also
  * catches the NaN/Infinity a read past the buffer produces), so accessors read in-range bytes.
@@ -210,22 +210,28 @@ export class DieCursor {
   }
 
   /**
-   * Move to the next child of the DIE at depth `parentDepth` and return its tag, or return 0
-   * without moving when the parent has no more children. Typical use:
-   * `const d = cur.depth; while (cur.nextChild(d)) { ...; cur.skipChildren(); }`.
+   * Move to the next child (a DIE at depth `parentDepth + 1`) of the DIE at depth `parentDepth`
+   * and return its tag, stepping over the subtrees of earlier children; return 0 without moving
+   * past the parent's end when it has no more children. Typical use:
+   * `const d = cur.depth; while (cur.nextChild(d)) { ... }`.
+   * @throws DwarfError as `next()`.
    */
   nextChild(parentDepth: number): number {
     const b = this.b;
     const end = this.unitEnd;
-    let p = this.pos;
-    let d = this.nextDepth;
-    while (p < end && b[p] === 0) {
-      p++;
-      if (d > 0) d--;
-      if (d <= parentDepth) return 0;
+    for (;;) {
+      let p = this.pos;
+      let d = this.nextDepth;
+      while (p < end && b[p] === 0) {
+        p++;
+        if (d > 0) d--;
+        if (d <= parentDepth) return 0;
+      }
+      if (p >= end || d <= parentDepth) return 0;
+      const tag = this.next();
+      if (this._depth === parentDepth + 1 || tag === 0) return tag;
+      this.skipChildren();
     }
-    if (p >= end || d <= parentDepth) return 0;
-    return this.next();
   }
 
   /**

@@ -10,13 +10,14 @@
  *   object per DIE or per attribute. Subtrees are skipped by DW_AT_sibling where present.
  * - 64-bit values (addresses, DW_AT_const_value) come back as unsigned (hi, lo) 32-bit halves in
  *   cursor.hi / cursor.lo; bigints are left to the edges (see toBig).
- * - Names can stay unencoded: attrStrRef gives a (section, offset) StrRef for interning; strings
- *   are decoded as latin1 and cached per .debug_str offset.
+ * - Names can stay unencoded: attrStrRef gives a (section, offset) StrRef; strRefId maps it to a
+ *   dense id per distinct byte string (modules repeat every string per CU), and each distinct string
+ *   is decoded as latin1 once. A small .debug_str (vmlinux) gets a direct offset → id array.
  * - Every malformed input raises DwarfError {file, section, offset}.
  */
 
 export * from './constants.js';
-export { AbbrevTable, compileAbbrevTable, formSize } from './abbrev.js';
+export { AbbrevTable, HOT_ATTRIBUTES, compileAbbrevTable, formSize, valueKind } from './abbrev.js';
 export type { UnitShape } from './abbrev.js';
 export { toBig, toNumber } from './bytes.js';
 export { DieCursor } from './cursor.js';

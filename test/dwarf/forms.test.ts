@@ -359,6 +359,15 @@ describe.each([true, false])('every form (little-endian: %s)', (le) => {
     expect(c.nextChild(0)).toBe(0);
     expect(c.next()).toBe(0);
     expect(c.next()).toBe(0);
+    // Without skipChildren, nextChild still returns only children, never grandchildren.
+    c.reset(dwarf.units()[1]);
+    c.next();
+    const kids: string[] = [];
+    while (c.nextChild(0)) kids.push(D.tagName(c.tag));
+    expect(kids).toEqual(['DW_TAG_variable', 'DW_TAG_base_type']);
+    c.dieAt(everything);
+    expect(c.nextChild(0)).toBe(D.DW_TAG_member);
+    expect(c.nextChild(0)).toBe(0);
   });
 });
 
@@ -447,6 +456,27 @@ describe('header variants', () => {
     c.next();
     expect(c.next()).toBe(D.DW_TAG_base_type);
     expect(c.attrUint(D.DW_AT_byte_size)).toBe(8);
+  });
+
+  it('finds attributes of an abbreviation with more than 127 attributes (no hot index)', () => {
+    const specs: AttrSpec[] = [];
+    for (let i = 0; i < 140; i++) specs.push([AT(100 + i), D.DW_FORM_data1]);
+    specs.push([D.DW_AT_name, D.DW_FORM_string], [D.DW_AT_byte_size, D.DW_FORM_udata]);
+    const d = tiny({
+      abbrev: (a) => abbrev(a, 1, D.DW_TAG_structure_type, false, specs),
+      dies: (b) => {
+        b.uleb(1);
+        for (let i = 0; i < 140; i++) b.u8(i);
+        b.str('wide').uleb(1000);
+      },
+    });
+    const c = d.cursor();
+    expect(c.next()).toBe(D.DW_TAG_structure_type);
+    expect(d.units()[0].abbrevs.hot[0]).toBe(-2);
+    expect(c.attrString(D.DW_AT_name)).toBe('wide');
+    expect(c.attrUint(D.DW_AT_byte_size)).toBe(1000);
+    expect(c.attrUint(AT(139))).toBe(39);
+    expect(c.has(D.DW_AT_type)).toBe(false);
   });
 
   it('skips GNU dwz forms while walking and falls back to walking when DW_AT_sibling points backwards', () => {
