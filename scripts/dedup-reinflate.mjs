@@ -2,17 +2,16 @@
 // For every module of the corpus: re-inflate its split .BTF (3 CUs, base types copied two levels
 // deep), deduplicate, and check the result is byte-identical to deduplicating the original.
 // Usage: node scripts/dedup-reinflate.mjs [MODULE.ko...]  (default: all corpus modules)
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { K612, moduleArgs } from './lib/corpus.mjs';
 import { parseBtf, serializeBtf } from '../dist/btf/index.js';
 import { btfFromBytes } from '../dist/btf/load.js';
 import { dedupBtf } from '../dist/btf/dedup/index.js';
 import { reinflateSplit } from '../dist/btf/dedup/inflate.js';
 
-const corpus = process.env.BTFPOST_CORPUS ?? '/root/corpus';
-const K = join(corpus, '6.12.117+deb12-amd64');
-const walk = (d) => readdirSync(d).flatMap((n) => { const p = join(d, n); return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ko') ? [p] : []; });
-const files = process.argv.length > 2 ? process.argv.slice(2) : walk(join(K, 'modules')).sort();
+const K = K612;
+const files = moduleArgs();
 const base = parseBtf(readFileSync(join(K, 'vmlinux.btf')));
 let same = 0;
 let types = 0;

@@ -3,18 +3,17 @@
 // result back onto the same vmlinux, and check it is the original split graph plus the moved
 // types: the original types come first, and deduplicating against vmlinux (which folds the
 // moved copies back into their base types) gives the same bytes as deduplicating the original.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { K612, moduleArgs } from './lib/corpus.mjs';
 import { parseBtf, serializeBtf } from '../dist/btf/index.js';
 import { btfFromBytes } from '../dist/btf/load.js';
 import { distillBase } from '../dist/btf/distill/index.js';
 import { relocateBtf } from '../dist/btf/relocate/index.js';
 import { dedupBtf } from '../dist/btf/dedup/index.js';
 
-const corpus = process.env.BTFPOST_CORPUS ?? '/root/corpus';
-const K = join(corpus, '6.12.117+deb12-amd64');
-const walk = (d) => readdirSync(d).flatMap((n) => { const p = join(d, n); return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ko') ? [p] : []; });
-const files = process.argv.length > 2 ? process.argv.slice(2) : walk(join(K, 'modules')).sort();
+const K = K612;
+const files = moduleArgs();
 const base = parseBtf(readFileSync(join(K, 'vmlinux.btf')));
 const same = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 let ok = 0;

@@ -144,17 +144,8 @@ export const READELF_TYPES: Record<string, number> = {
   INIT_ARRAY: 14, FINI_ARRAY: 15, GROUP: 17, 'SYMTAB SECTION INDICES': 18, X86_64_UNWIND: 0x70000001,
 };
 
-/** Seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG shared with the other fuzz tests. */
+export { prng } from '../helpers/testdata.js';
 
 /** readelf -a -W stderr lines that are warnings or errors. */
 export function readelfProblems(path: string): string[] {
