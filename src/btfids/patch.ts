@@ -42,7 +42,7 @@ function descending<T extends { bytes: Uint8Array }>(list: T[]): T[] {
  * stable (glibc's qsort usually is, but does not promise it).
  */
 export function patchBtfIdsData(layout: BtfIdsLayout, resolved: ResolvedNames, opts: PatchOptions = {}): PatchOutcome {
-  const data = layout.data.slice();
+  const data = new Uint8Array(layout.data); // a copy, also when the input is a Node Buffer (whose slice() is a view)
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const le = layout.le;
   const debug = opts.debug;

@@ -30,7 +30,7 @@ export function unresolveBtfIds(elf: ElfFile, btf: Btf): UnresolvedBtfIds {
   const resolved = resolveNames(layout, btf);
   const le = layout.le;
   const src = new DataView(layout.data.buffer, layout.data.byteOffset, layout.data.byteLength);
-  const data = layout.data.slice();
+  const data = new Uint8Array(layout.data); // a copy, also when the input is a Node Buffer (whose slice() is a view)
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
 
   // Slot offset -> id the slot's name resolves to.

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../elf/index.js';
 import { serializeBtf } from '../btf/wire/serialize.js';
 import { btfFromBytes, loadBtfFile } from '../btf/load.js';
 import { parseElf } from '../elf/index.js';
-import { setBtfSections } from '../pipeline/write-ko.js';
+import { reresolveBtfIds, setBtfSections } from '../pipeline/write-ko.js';
 import { dedupBtf } from '../btf/dedup/index.js';
 import { distillBase } from '../btf/distill/index.js';
 import { relocateBtf } from '../btf/relocate/index.js';
@@ -90,7 +90,11 @@ export function distillCommand(setCode: SetCode): CommandModule {
       if (a.output) await writeBtf(a.output, d.split);
       if (a.baseOut) await writeBtf(a.baseOut, d.base);
       if (a.koOut) {
-        const out = setBtfSections(parseElf(bytes, a.in), { btf: serializeBtf(d.split), base: serializeBtf(d.base), baseSection: a.baseSection }, { stripSignature: a.stripSignature });
+        // .BTF_ids hold ids of the old numbering: write them again in the distilled one.
+        const elf = parseElf(bytes, a.in);
+        const ids = reresolveBtfIds(elf, btf, d.split);
+        for (const w of ids.warnings) process.stderr.write(`btfpost: ${a.in}: ${w}\n`);
+        const out = setBtfSections(elf, { btf: serializeBtf(d.split), base: serializeBtf(d.base), baseSection: a.baseSection, btfIds: ids.data }, { stripSignature: a.stripSignature });
         await writeFileAtomic(a.koOut, out);
       }
       setCode(0);

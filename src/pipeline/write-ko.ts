@@ -2,7 +2,9 @@
 // removed, every other byte kept; signed modules refused unless the signature may be dropped.
 
 import { BtfpostError } from '../common/errors.js';
-import { applyElfEdits, type ElfEdit, type ElfFile } from '../elf/index.js';
+import { applyElfEdits, parseElf, type ElfEdit, type ElfFile } from '../elf/index.js';
+import type { Btf } from '../btf/model/btf.js';
+import { resolveBtfIds, unresolveBtfIds } from '../btfids/index.js';
 import { DISTILLED_BASE_SECTIONS } from '../btf/load.js';
 
 /** Section names a distilled base may be written under. */
@@ -43,4 +45,18 @@ export function setBtfSections(elf: ElfFile, s: BtfSections, opts: { stripSignat
   if (want && s.base) put(want, s.base);
   if (s.btfIds) edits.push({ op: 'patch', section: '.BTF_ids', offset: 0, data: s.btfIds });
   return applyElfEdits(elf, { edits, signature: opts.stripSignature ? 'strip' : 'keep' });
+}
+
+/**
+ * New `.BTF_ids` contents when a module's BTF changes numbering (for instance when its base is
+ * distilled): the section is first put back as compiled, using the BTF it was resolved against
+ * (`oldBtf`), then resolved against `newBtf`. Null when the module has no `.BTF_ids`.
+ */
+export function reresolveBtfIds(elf: ElfFile, oldBtf: Btf, newBtf: Btf, opts: { fatalWarnings?: boolean } = {}): { data: Uint8Array | null; warnings: string[] } {
+  const sec = elf.sectionByName('.BTF_ids');
+  if (!sec || !elf.symbols()) return { data: null, warnings: [] };
+  const un = unresolveBtfIds(elf, oldBtf);
+  const compiled = parseElf(applyElfEdits(elf, { edits: [{ op: 'patch', section: '.BTF_ids', offset: 0, data: un.data }], signature: 'keep' }), elf.fileName);
+  const r = resolveBtfIds(compiled, newBtf, opts);
+  return { data: r.patched, warnings: r.warnings };
 }

@@ -93,7 +93,7 @@ export function parseBtf(data: Uint8Array, opts: ParseBtfOptions = {}): Btf {
 
   // Strings.
   const strStart = h.hdrLen + h.strOff;
-  const strs = data.slice(strStart, strStart + h.strLen);
+  const strs = copyBytes(data, strStart, strStart + h.strLen);
   if (!base) {
     if (h.strLen === 0) throw new BtfError('base BTF has an empty string section', where(16));
     if (strs[0] !== 0) throw new BtfError('string section does not start with the empty string', where(strStart));
@@ -104,7 +104,7 @@ export function parseBtf(data: Uint8Array, opts: ParseBtfOptions = {}): Btf {
   let layout: Uint8Array | null = null;
   if (h.layoutLen !== 0) {
     const ls = h.hdrLen + h.layoutOff;
-    layout = data.slice(ls, ls + h.layoutLen);
+    layout = copyBytes(data, ls, ls + h.layoutLen);
     if (!le) for (let i = 0; i + 3 < layout.length; i += 4) { const t = layout[i + 2]; layout[i + 2] = layout[i + 3]; layout[i + 3] = t; }
   }
   const layoutFor = (kind: number): Uint8Array | null => {
@@ -148,4 +148,9 @@ export function parseBtf(data: Uint8Array, opts: ParseBtfOptions = {}): Btf {
   offs[count] = w;
 
   return new Btf({ base, le, hdrLen: h.hdrLen, layout, words, wordLen: nWords, offs, count, strs, strLen: h.strLen });
+}
+
+/** A copy of bytes [start, end), also when `data` is a Node Buffer (whose slice() is a view). */
+function copyBytes(data: Uint8Array, start: number, end: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(data, start, end);
 }
