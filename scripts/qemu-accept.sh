@@ -29,7 +29,8 @@
 #                  build kernel, from the corpus's pkg-image), trixie-sec = 6.12.117+deb13-amd64,
 #                  trixie = 6.12.107+deb13-amd64; or any <kver> unpacked under $KERNELS
 #   QEMU_VARIANTS  [btfpost plain]; btfpost = our distilled modules, plain = $C/oot-build (with
-#                  KA_REF_BASE=$C/vmlinux.btf), ref = $C/oot-build-distilled (pahole 1.30)
+#                  KA_REF_BASE=$C/vmlinux.btf), ref = $C/oot-build-distilled (pahole 1.30),
+#                  postlink = the whole btfpost job (--distilled-base) run on each .pre-btf.ko
 #   QEMU_CASES     explicit "kernel:variant ..." list (overrides QEMU_KERNELS x QEMU_VARIANTS)
 #   QEMU_MODULES   module file names to use (e.g. "dummy tcp_bbr nls_cp437") [all]
 #   QEMU_ALL=1     include test_bpf (41-100+ s of JIT self-tests at load; KA_TIMEOUT then 600) [0]
@@ -102,7 +103,7 @@ else
   for k in $QEMU_KERNELS; do for v in $QEMU_VARIANTS; do CASES+=("$k:$v"); done; done
 fi
 for c in "${CASES[@]}"; do
-  case ${c#*:} in btfpost|plain|ref) ;; *) die "unknown variant in case '$c' (btfpost|plain|ref)" ;; esac
+  case ${c#*:} in btfpost|plain|ref|postlink) ;; *) die "unknown variant in case '$c' (btfpost|plain|ref|postlink)" ;; esac
   [[ $c == *:* ]] || die "case '$c' is not kernel:variant"
 done
 case_kernels() { for c in "${CASES[@]}"; do kver_of "${c%%:*}"; done | awk '!seen[$0]++'; }
@@ -228,6 +229,14 @@ step_prep() {
   done < <(select_modules)
   rm -f "$QEMU_OUT/logs/junk.o"
   [ $n -gt 0 ] || die "no modules selected (QEMU_MODULES=$QEMU_MODULES)"
+  # postlink variant: the whole job (encode from DWARF, distill, .BTF_ids) run on each .pre-btf.ko
+  rm -rf "$QEMU_OUT/modules/postlink"
+  while IFS= read -r rel; do
+    out=$QEMU_OUT/modules/postlink/$rel.ko
+    mkdir -p "$(dirname "$out")"
+    "${BTFPOST[@]}" "$C/oot-build-distilled/$rel.pre-btf.ko" -B "$C/vmlinux.btf" --distilled-base -o "$out" 2>>"$QEMU_OUT/logs/postlink.err" ||
+      die "btfpost post-link job failed for $rel"
+  done < <(select_modules)
   {
     printf 'module\tresolver\tunmatched\tunresolved_vs_pre-btf\tbtf_ids\tids_bytes_vs_ref\tids_sem_vs_ref\tids_vs_ref_resolver\tBTF_vs_ref\tBTF.base_vs_ref\n'
     paste <(cat "$QEMU_OUT/resolver.tsv") \
@@ -252,6 +261,7 @@ variant_dir() {
     btfpost) echo "$QEMU_OUT/modules/btfpost" ;;
     plain) echo "$C/oot-build" ;;
     ref) echo "$C/oot-build-distilled" ;;
+    postlink) echo "$QEMU_OUT/modules/postlink" ;;
   esac
 }
 

@@ -1,14 +1,40 @@
 // The btfpost command line: parses arguments, runs a subcommand, maps errors to exit codes.
 
 import yargs from 'yargs';
+import type { CommandModule } from 'yargs';
 import { BtfpostError, UsageError } from '../common/errors.js';
-import { dumpCommand } from './dump.js';
-import { encodeCommand } from './encode.js';
-import { postLinkCommand } from './postlink.js';
-import { batchCommand } from './batch.js';
-import { resolveIdsCommand } from './resolve-ids.js';
-import { checkCommand, compareCommand, dedupCommand, distillCommand, mergeCommand, relocateCommand, renumberCommand, standaloneCommand } from './btf-commands.js';
 import { VERSION } from './version.js';
+
+type SetCode = (code: number) => void;
+type Factory = (setCode: SetCode) => CommandModule<any, any>;
+
+// Each subcommand's module is imported only when that subcommand runs (all of them for --help
+// or an unknown word), so a dump does not pay for compiling the encoder.
+const COMMANDS: Record<string, () => Promise<Factory[]>> = {
+  batch: async () => [(await import('./batch.js')).batchCommand],
+  dump: async () => [(await import('./dump.js')).dumpCommand],
+  'resolve-ids': async () => [(await import('./resolve-ids.js')).resolveIdsCommand],
+  encode: async () => [(await import('./encode.js')).encodeCommand],
+  dedup: async () => [(await import('./btf-commands.js')).dedupCommand],
+  merge: async () => [(await import('./btf-commands.js')).mergeCommand],
+  distill: async () => [(await import('./btf-commands.js')).distillCommand],
+  relocate: async () => [(await import('./btf-commands.js')).relocateCommand],
+  check: async () => [(await import('./btf-commands.js')).checkCommand],
+  renumber: async () => [(await import('./btf-commands.js')).renumberCommand],
+  compare: async () => [(await import('./btf-commands.js')).compareCommand],
+  standalone: async () => [(await import('./btf-commands.js')).standaloneCommand],
+};
+const DEFAULT_COMMAND = async (): Promise<Factory[]> => [(await import('./postlink.js')).postLinkCommand];
+
+async function commandsFor(argv: readonly string[]): Promise<Factory[]> {
+  const first = argv[0];
+  const wantsAll = !first || first.startsWith('-') || argv.includes('--help') || argv.includes('--version');
+  if (!wantsAll && COMMANDS[first]) return COMMANDS[first]();
+  if (!wantsAll && /\.ko(\.xz|\.zst|\.gz)?$|\.o$/.test(first)) return DEFAULT_COMMAND();
+  const all = [await DEFAULT_COMMAND()];
+  for (const load of Object.values(COMMANDS)) all.push(await load());
+  return all.flat();
+}
 
 /** Exit codes: 0 success, 1 usage error, 2 bad input or failed operation. */
 export const EXIT_OK = 0;
@@ -24,20 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION)
     .strict()
     .demandCommand(1, 'give a command; see --help')
-    .recommendCommands()
-    .command(postLinkCommand(setCode))
-    .command(batchCommand(setCode))
-    .command(dumpCommand(setCode))
-    .command(resolveIdsCommand(setCode))
-    .command(encodeCommand(setCode))
-    .command(dedupCommand(setCode))
-    .command(mergeCommand(setCode))
-    .command(distillCommand(setCode))
-    .command(relocateCommand(setCode))
-    .command(checkCommand(setCode))
-    .command(renumberCommand(setCode))
-    .command(compareCommand(setCode))
-    .command(standaloneCommand(setCode))
+    .recommendCommands();
+  for (const make of await commandsFor(argv)) cli.command(make(setCode));
+  cli
     .help()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
