@@ -17,11 +17,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$FILE" ] || { echo "no such file: $FILE" >&2; exit 2; }
 [ -f "$ROOT/dist/btf/dump/raw.js" ] || { echo "dist/btf/dump/raw.js missing: run npm run build" >&2; exit 2; }
 
-ours() { node "$ROOT/scripts/dump-raw.mjs" "$FILE" > /dev/null; }
+ours() { node "$ROOT/bin/btfpost" dump "$FILE" > /dev/null; }
 theirs() { "$BPFTOOL" btf dump file "$FILE" format raw > /dev/null; }
 
 # Same output first, or the timing means nothing.
-cmp -s <(node "$ROOT/scripts/dump-raw.mjs" "$FILE") <("$BPFTOOL" btf dump file "$FILE" format raw) \
+cmp -s <(node "$ROOT/bin/btfpost" dump "$FILE") <("$BPFTOOL" btf dump file "$FILE" format raw) \
   || { echo "outputs differ: not timing" >&2; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-dump.XXXXXX")
@@ -45,6 +45,6 @@ tw=$(awk '{ print $1 }' "$T/theirs" | median)
 oc=$(awk '{ printf "%.3f\n", $2 + $3 }' "$T/ours" | median)
 tc=$(awk '{ printf "%.3f\n", $2 + $3 }' "$T/theirs" | median)
 echo "file: $FILE ($RUNS runs each, interleaved)"
-echo "ours    (node scripts/dump-raw.mjs): median wall ${ow}s  cpu ${oc}s"
+echo "ours    (btfpost dump): median wall ${ow}s  cpu ${oc}s"
 echo "bpftool ($("$BPFTOOL" version | head -1)): median wall ${tw}s  cpu ${tc}s"
 awk -v o="$ow" -v t="$tw" -v oc="$oc" -v tc="$tc" 'BEGIN { printf "ratio ours/bpftool: wall %.2f  cpu %.2f\n", o / t, (tc > 0 ? oc / tc : 0) }'

@@ -3,8 +3,6 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decompress as zstdDecompress } from 'fzstd';
-import xzDecompress from 'xz-decompress';
 import { BtfpostError, ElfError } from '../common/errors.js';
 import { writeFileAtomic, type AtomicWriteOptions } from './write.js';
 
@@ -37,8 +35,11 @@ export async function decompressBytes(b: Uint8Array, compression: Compression, f
         const out = gunzipSync(b);
         return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
       }
-      case 'zstd':
-        return zstdDecompress(b);
+      case 'zstd': {
+        // Decompressors load only for compressed input, keeping start-up short for plain files.
+        const { decompress } = await import('fzstd');
+        return decompress(b);
+      }
       case 'xz': {
         const input = new ReadableStream<Uint8Array>({
           start(controller) {
@@ -46,6 +47,7 @@ export async function decompressBytes(b: Uint8Array, compression: Compression, f
             controller.close();
           },
         });
+        const xzDecompress = (await import('xz-decompress')).default;
         const stream = new xzDecompress.XzReadableStream(input);
         return new Uint8Array(await new Response(stream).arrayBuffer());
       }
