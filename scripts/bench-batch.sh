@@ -21,10 +21,19 @@ echo "modules: $(ls "$W/ours" | wc -l)"
   done"
 /usr/bin/time -f 'btfpost batch --jobs 2: %e s wall, %M KB peak RSS' node "$HERE/bin/btfpost" batch "$W/ours" -B "$K/vmlinux.btf" --distilled-base --strip-signature --jobs 2 --report "$W/report.json" || true
 node -e "const r=JSON.parse(require('fs').readFileSync('$W/report.json'));console.log('btfpost report: '+r.ok+' ok, '+r.failed+' failed')"
-same=0; n=0
+same=0; bytes=0; ids=0; n=0
 for f in "$W"/ours/*.ko; do
   b=$(basename "$f"); n=$((n + 1))
   if node "$HERE/bin/btfpost" compare "$f" "$W/ref/$b" -B "$K/vmlinux.btf" >/dev/null 2>&1; then same=$((same + 1)); fi
+  ok=1
+  for s in .BTF .BTF.base; do
+    objcopy --dump-section "$s=$W/a" "$f" "$W/j.o" 2>/dev/null; objcopy --dump-section "$s=$W/b" "$W/ref/$b" "$W/j.o" 2>/dev/null
+    cmp -s "$W/a" "$W/b" || ok=0
+  done
+  [ $ok = 1 ] && bytes=$((bytes + 1))
+  if objcopy --dump-section ".BTF_ids=$W/a" "$f" "$W/j.o" 2>/dev/null; then
+    objcopy --dump-section ".BTF_ids=$W/b" "$W/ref/$b" "$W/j.o" 2>/dev/null; cmp -s "$W/a" "$W/b" && ids=$((ids + 1))
+  else ids=$((ids + 1)); fi
 done
-echo "same type graphs as the reference loop: $same/$n"
+echo "same type graphs as the reference loop: $same/$n; .BTF+.BTF.base byte-identical: $bytes/$n; .BTF_ids identical: $ids/$n"
 rm -rf "$W"

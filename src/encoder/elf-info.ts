@@ -154,7 +154,8 @@ export function sectionOfAddress(elf: ElfFile, addrs: Float64Array, addr: number
  */
 export class RelocTargets {
   private readonly elf: ElfFile;
-  private readonly maps = new Map<string, Map<number, number>>();
+  /** Per debug section: relocation offsets (ascending) and the symbol section of each. */
+  private readonly tables = new Map<string, { offs: Uint32Array; shndx: Int32Array }>();
 
   constructor(elf: ElfFile) {
     this.elf = elf;
@@ -162,23 +163,45 @@ export class RelocTargets {
 
   /** Section index of the symbol relocated into `name` at `offset`, or -1. */
   sectionAt(name: string, offset: number): number {
-    let m = this.maps.get(name);
-    if (m === undefined) {
-      m = new Map();
-      const sec = this.elf.sectionByName(name);
-      if (sec !== undefined) {
-        for (const t of this.elf.relocationsFor(sec)) {
-          if (t.symtab === 0) continue;
-          const st = this.elf.symbolTable(t.symtab);
-          for (let i = 0; i < t.count; i++) {
-            const sym = t.sym(i);
-            m.set(t.offset(i), sym < st.count ? st.shndx(sym) : -1);
-          }
-        }
-      }
-      this.maps.set(name, m);
+    let t = this.tables.get(name);
+    if (t === undefined) {
+      t = this.build(name);
+      this.tables.set(name, t);
     }
-    return m.get(offset) ?? -1;
+    // Binary search; the last relocation at an offset wins, as a map filled in order would.
+    const { offs, shndx } = t;
+    let lo = 0;
+    let hi = offs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offs[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && offs[lo - 1] === offset ? shndx[lo - 1] : -1;
+  }
+
+  private build(name: string): { offs: Uint32Array; shndx: Int32Array } {
+    const sec = this.elf.sectionByName(name);
+    let n = 0;
+    const tables = sec === undefined ? [] : this.elf.relocationsFor(sec).filter((t) => t.symtab !== 0);
+    for (const t of tables) n += t.count;
+    const offs = new Uint32Array(n);
+    const shndx = new Int32Array(n);
+    let k = 0;
+    let sorted = true;
+    for (const t of tables) {
+      const st = this.elf.symbolTable(t.symtab);
+      for (let i = 0; i < t.count; i++, k++) {
+        const sym = t.sym(i);
+        offs[k] = t.offset(i);
+        shndx[k] = sym < st.count ? st.shndx(sym) : -1;
+        if (k > 0 && offs[k] < offs[k - 1]) sorted = false;
+      }
+    }
+    if (sorted) return { offs, shndx };
+    // Stable sort by offset (later entries stay after earlier ones at the same offset).
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => offs[a] - offs[b] || a - b);
+    return { offs: Uint32Array.from(order, (i) => offs[i]), shndx: Int32Array.from(order, (i) => shndx[i]) };
   }
 }
 
