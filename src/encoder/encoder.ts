@@ -81,6 +81,8 @@ export class Encoder {
 
   /** CU-local type id per DIE, indexed by offset minus the unit offset; 0 = void / not a type. */
   private localId = new Int32Array(0);
+  /** BTF string offset per interned DWARF string id (see nameOff). */
+  private readonly nameCache: number[] = [];
   private unitOffset = 0;
   /** DIE offsets of the unit's types, in id order (index = local id - 1). */
   private types: number[] = [];
@@ -370,8 +372,14 @@ export class Encoder {
   private nameOff(cur: D.DieCursor): number {
     const ref = cur.attrStrRef(D.DW_AT_name);
     if (ref < 0) return 0;
-    const s = this.dwarf.strRefString(ref);
-    return s === '' ? 0 : this.btf.addStr(s);
+    // Names repeat across units: remember the BTF offset per interned DWARF string.
+    const id = this.dwarf.strRefId(ref);
+    const cached = this.nameCache[id];
+    if (cached !== undefined) return cached;
+    const s = this.dwarf.strIdString(id);
+    const off = s === '' ? 0 : this.btf.addStr(s);
+    this.nameCache[id] = off;
+    return off;
   }
 
   private unsupported(cur: D.DieCursor, what: string): never {

@@ -284,12 +284,22 @@ export class Btf {
 
   /** Append a type with the given header fields and extra words. */
   add(kind: number, nameOff: number, vlen: number, kflag: boolean, sizeType: number, extra: ArrayLike<number> = []): number {
-    const rec = new Array<number>(3 + extra.length);
-    rec[0] = nameOff;
-    rec[1] = makeInfo(kind, vlen, kflag);
-    rec[2] = sizeType >>> 0;
-    for (let i = 0; i < extra.length; i++) rec[3 + i] = extra[i] >>> 0;
-    return this.addRecord(rec);
+    const n = extra.length;
+    const expect = extraWords(kind, vlen);
+    if (expect >= 0 && n !== expect) throw new BtfError(`type record of kind ${kind} has ${3 + n} words, expected ${3 + expect}`);
+    this.ensureWords(3 + n);
+    const w = this.words;
+    let p = this.wordLen;
+    w[p] = nameOff;
+    w[p + 1] = makeInfo(kind, vlen, kflag);
+    w[p + 2] = sizeType >>> 0;
+    for (let i = 0; i < n; i++) w[p + 3 + i] = extra[i] >>> 0;
+    this.offs[this.count] = p;
+    p += 3 + n;
+    this.wordLen = p;
+    this.count++;
+    this.offs[this.count] = p;
+    return this.typeCount - 1;
   }
 
   /** Own type records as a compact array (a view when no slack). */
