@@ -4,6 +4,8 @@ import { BtfError } from '../../common/errors.js';
 import { Btf } from '../model/btf.js';
 import { BTF_HDR_LEN_LAYOUT, BTF_HDR_LEN_V1, BTF_MAGIC, BTF_VERSION, extraWords, infoKind, infoVlen } from './kinds.js';
 
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Where the bytes came from, for error messages, and the base for split BTF. */
 export interface ParseBtfOptions {
   base?: Btf | null;
@@ -117,9 +119,16 @@ export function parseBtf(data: Uint8Array, opts: ParseBtfOptions = {}): Btf {
 
   // Types.
   const nWords = h.typeLen >>> 2;
-  const words = new Uint32Array(nWords);
   const tStart = h.hdrLen + h.typeOff;
-  for (let i = 0, p = tStart; i < nWords; i++, p += 4) words[i] = dv.getUint32(p, le);
+  let words: Uint32Array;
+  if (le === HOST_LE) {
+    // Same byte order as this machine: one copy of the bytes (the copy is also aligned).
+    const abs = data.byteOffset + tStart;
+    words = new Uint32Array(data.buffer.slice(abs, abs + nWords * 4));
+  } else {
+    words = new Uint32Array(nWords);
+    for (let i = 0, p = tStart; i < nWords; i++, p += 4) words[i] = dv.getUint32(p, le);
+  }
   let offs = new Uint32Array(Math.max(16, (nWords >>> 2) + 2));
   let count = 0;
   let w = 0;
