@@ -5,6 +5,14 @@ import { loadBtfFile } from '../btf/load.js';
 import { readMaybeCompressed, writeMaybeCompressed } from '../elf/compress-file.js';
 import { UsageError } from '../common/errors.js';
 
+/** Compression implied by a file name (.ko.xz, .ko.zst, .gz), none otherwise. */
+export function compressionForName(name: string): 'none' | 'xz' | 'zstd' | 'gzip' {
+  if (name.endsWith('.xz')) return 'xz';
+  if (name.endsWith('.zst')) return 'zstd';
+  if (name.endsWith('.gz')) return 'gzip';
+  return 'none';
+}
+
 interface PostLinkArgs {
   module: string;
   base?: string;
@@ -53,7 +61,9 @@ export function postLinkCommand(setCode: (code: number) => void): CommandModule<
         baseSection: a['base-section'], standalone: a.standalone, stripSignature: a['strip-signature'], fatalWarnings: a.fatal_warnings, log,
       });
       for (const w of r.warnings) if (!a.verbose) process.stderr.write(`btfpost: ${a.module}: ${w}\n`);
-      await writeMaybeCompressed(a.output ?? a.module, r.bytes, compression);
+      // In place: keep the module's compression; with -o: the output name's extension decides.
+      const outCompression = a.output ? compressionForName(a.output) : compression;
+      await writeMaybeCompressed(a.output ?? a.module, r.bytes, outCompression);
       setCode(0);
     },
   };
