@@ -1,5 +1,6 @@
 // Batch runs over module trees: a pool of worker threads, each parsing the base once.
 
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -47,6 +48,10 @@ export async function runBatch(files: readonly string[], settings: BatchSettings
     const runner = new BatchRunner(settings);
     for (let i = 0; i < files.length; i++) finish(i, await runner.run(files[i]));
   } else {
+    // Largest modules first, so one big module does not start last and hold up the whole run.
+    const order = files.map((_, i) => i);
+    const size = files.map((f) => { try { return statSync(f).size; } catch { return 0; } });
+    order.sort((a, b) => size[b] - size[a] || a - b);
     let next = 0;
     await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
       const w = new Worker(new URL('./batch-worker.js', import.meta.url), { workerData: settings });
@@ -56,7 +61,7 @@ export async function runBatch(files: readonly string[], settings: BatchSettings
           void w.terminate().then(() => resolve());
           return;
         }
-        current = next++;
+        current = order[next++];
         w.postMessage(files[current]);
       };
       w.on('message', (r: BatchModuleResult) => {
