@@ -11,7 +11,8 @@ import { parseElf } from '../../src/elf/index.js';
 import { fixture } from '../helpers/testdata.js';
 import { EXPECTED_WORDS, LAYOUT_FIXTURES, bytesToWords, fixtureBtf, fixtureSplitBtf, loadFixture } from './helpers.js';
 
-const REF = process.env.RESOLVE_BTFIDS ?? '/root/corpus/tools/resolve_btfids-6.12.117/resolve_btfids';
+// The corpus's resolve_btfids (BTFPOST_CORPUS), or RESOLVE_BTFIDS; skipped when neither exists.
+const REF = process.env.RESOLVE_BTFIDS ?? `${process.env.BTFPOST_CORPUS ?? '/root/corpus'}/tools/resolve_btfids-6.12.117/resolve_btfids`;
 const haveRef = existsSync(REF);
 
 describe.skipIf(!haveRef)(`resolve_btfids reference binary (${REF})`, () => {
