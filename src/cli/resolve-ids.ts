@@ -8,6 +8,9 @@ import { loadBtfForResolution, readElfForBtfIds, writeBytesInPlace } from '../bt
 import { collectBtfIds } from '../btfids/symbols.js';
 import { BtfpostError, UsageError } from '../common/errors.js';
 import { parseElf } from '../elf/file.js';
+import { writeFileAtomic } from '../elf/write.js';
+import { distillBase } from '../btf/distill/index.js';
+import { serializeBtf } from '../btf/wire/serialize.js';
 
 // Only light modules are imported statically: btfpost-resolve_btfids runs once per module in a
 // kernel build, so its start-up time counts. The compressed-file reader and the ELF writer are
@@ -98,7 +101,8 @@ Writes BTF type ids into the .BTF_ids section of ELF (a module or vmlinux), in p
   --btf FILE              resolve against the BTF in FILE (raw or ELF) instead of ELF's .BTF
   -b, --btf_base FILE     base BTF (raw or ELF) that the module BTF is split over
   --fatal_warnings        fail on warnings (unresolved or ambiguous names); ELF is left unchanged
-  --distill_base          not supported yet
+  --distill_base          distill the base against --btf_base and write <elf>.BTF,
+                          <elf>.BTF.base and <elf>.BTF_ids (ids in the distilled numbering)
   --patch_btfids BLOB     copy BLOB over .BTF_ids (sizes must match)
   -h, --help              show this text
 `;
@@ -219,14 +223,16 @@ export async function mainResolveBtfids(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return EXIT_OK;
   }
+  if (opts.distillBase && opts.base === undefined) {
+    process.stderr.write(`${PROG}: --distill_base needs --btf_base\nTry '${PROG} --help'.\n`);
+    return EXIT_USAGE;
+  }
   const verbose = opts.verbose;
   const debug = (level: number, s: string) => {
     if (verbose >= level) process.stderr.write(`${s}\n`);
   };
   try {
-    if (opts.distillBase) {
-      throw new BtfpostError('unsupported', '--distill_base is not supported yet (distilling the base BTF is a later btfpost step)');
-    }
+    if (opts.distillBase) return await distillAndDump(opts, debug);
     if (opts.patchBtfids !== undefined) return await patchBlob(opts.patchBtfids, opts.elf, debug);
 
     const { elf } = await readElfForBtfIds(opts.elf);
@@ -255,6 +261,31 @@ export async function mainResolveBtfids(argv: string[]): Promise<number> {
   } catch (e) {
     return reportCompatError(e);
   }
+}
+
+/**
+ * `--distill_base` (the kbuild flow of newer kernels, scripts/gen-btf.sh): distill the split BTF
+ * (from --btf, else the ELF's .BTF) against --btf_base, resolve .BTF_ids in the distilled
+ * numbering, and write the blobs `<elf>.BTF`, `<elf>.BTF.base` and `<elf>.BTF_ids` for the caller
+ * to put into the ELF (objcopy --add-section, then --patch_btfids); the ELF itself is not changed.
+ */
+async function distillAndDump(opts: CompatOptions, debug: (level: number, s: string) => void): Promise<number> {
+  const { elf } = await readElfForBtfIds(opts.elf);
+  const loaded = await loadBtfForResolution(elf, { btfPath: opts.btf, basePath: opts.base! });
+  const d = distillBase(loaded.btf, { file: opts.btf ?? opts.elf });
+  const c = collectBtfIds(elf);
+  if (c.found) {
+    const result = resolveCollected(c.layout, d.split, { debug: opts.verbose > 0 ? (m) => debug(1, m) : undefined });
+    printWarnings(result, (m) => process.stderr.write(`${m}\n`));
+    if (opts.fatalWarnings && result.warnings.length > 0) throw fatalError(opts.elf, result);
+    await writeFileAtomic(`${opts.elf}.BTF_ids`, result.patched ?? c.layout.data);
+  } else {
+    debug(1, `Cannot find .BTF_ids or symbols sections, nothing to do (${c.reason})`);
+  }
+  await writeFileAtomic(`${opts.elf}.BTF`, serializeBtf(d.split));
+  await writeFileAtomic(`${opts.elf}.BTF.base`, serializeBtf(d.base));
+  debug(1, `wrote ${opts.elf}.BTF (${d.split.count} types) and ${opts.elf}.BTF.base (${d.base.count} types)`);
+  return EXIT_OK;
 }
 
 async function patchBlob(blobPath: string, elfPath: string, debug: (level: number, s: string) => void): Promise<number> {
