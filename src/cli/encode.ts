@@ -8,7 +8,7 @@ import { distillBase } from '../btf/distill/index.js';
 import { loadBtfFile } from '../btf/load.js';
 import { BtfpostError, UsageError } from '../common/errors.js';
 import { applyElfEdits, parseElf, writeFileAtomic, type ElfEdit, type ElfFile } from '../elf/index.js';
-import { encodeBtf, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
+import { encodeBtf, encodeBtfParallel, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
 
 interface EncodeArgs {
   file: string;
@@ -56,7 +56,7 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
       .option('btf_features', { type: 'string', array: true, describe: 'pahole feature list(s): default, +extra, or names; they accumulate (none given: var,enum64,decl_tag,type_tag as pahole)' })
       .option('btf_features_strict', { type: 'boolean', default: false, describe: 'refuse unknown feature names' })
       .option('lang_exclude', { type: 'string', describe: 'skip units in these languages (comma-separated, e.g. rust)' })
-      .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads (accepted; encoding runs on one thread, output is the same for any N)' })
+      .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads encoding runs of units in parallel (output identical to -j 1)' })
       .option('detached', { type: 'string', describe: 'write raw BTF to this file' })
       .option('J', { type: 'boolean', default: false, describe: 'write .BTF into the ELF (replacing or adding the section)' })
       .option('allow-signed', { type: 'boolean', default: false, describe: 'allow -J on a signed module (drops the signature)' })
@@ -76,7 +76,10 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
       const langExclude = (argv.lang_exclude ?? '').split(',').filter((s) => s !== '');
       let btf: Btf;
       try {
-        btf = encodeBtf(elf, { base, features: feats, langExclude }).btf;
+        const jobs = argv.jobs ?? 1;
+        btf = jobs > 1
+          ? (await encodeBtfParallel(elf, { base, features: feats, langExclude, jobs })).btf
+          : encodeBtf(elf, { base, features: feats, langExclude }).btf;
       } catch (e) {
         if (e instanceof BtfpostError && e.file === undefined) e.file = argv.file;
         throw e;

@@ -13,6 +13,7 @@ import { ElfFunctions, ObjectSymbols, RelocTargets, registerParams, sectionAddre
 import { parameterRegister } from './expr.js';
 import type { EncodeFeatures } from './features.js';
 import { FuncStates, type FuncState } from './functions.js';
+import { forEachStrField, forEachTypeIdField } from '../btf/model/fields.js';
 
 /** DW_TAG_LLVM_annotation (clang's btf_decl_tag / btf_type_tag carrier). */
 export const DW_TAG_LLVM_annotation = 0x6000;
@@ -35,6 +36,39 @@ export interface EncoderOptions {
   langExclude: readonly number[];
   /** Kfuncs listed in BTF_SET8_KFUNCS sets (name, flags), in symbol order. */
   kfuncs: ReadonlyArray<{ name: string; flags: number }>;
+  /**
+   * This encoder handles a later run of units of a parallel encoding: earlier units have already
+   * chosen the array index type, so arrays refer to INDEX_SENTINEL, fixed up when merged.
+   */
+  afterFirstChunk?: boolean;
+}
+
+/** Array index type id written by a later chunk of a parallel encoding (see absorbChunk). */
+export const INDEX_SENTINEL = 0xfffffff0;
+
+/** What one chunk of units produced, as plain data (for a worker to send back). */
+export interface EncodedChunk {
+  startId: number;
+  startStrOff: number;
+  words: Uint32Array;
+  offs: Uint32Array;
+  count: number;
+  strs: Uint8Array;
+  strLen: number;
+  states: FuncState[];
+  /** Function alias names set, in order: [ELF function index, name]. */
+  aliases: Array<[number, string]>;
+  /** Per-section variable entries: [section index, flat (var id, offset, size) triples]. */
+  secinfo: Array<[number, number[]]>;
+  stats: EncodeStats;
+  hasIndexType: boolean;
+  needIndexType: boolean;
+  arrayIndexId: number;
+}
+
+/** A parallel encoding cannot be merged exactly (the caller encodes sequentially instead). */
+export class ChunkMergeError extends Error {
+  override name = 'ChunkMergeError';
 }
 
 /** Counters for reports. */
@@ -96,6 +130,8 @@ export class Encoder {
   private tagHead = new Map<number, number>();
   private typeIdOff = 0;
   private hasIndexType = false;
+  /** Aliases this encoder set, in order (see exportChunk). */
+  private readonly aliasLog: Array<[number, string]> = [];
   private needIndexType = false;
   private arrayIndexId = 0;
 
@@ -120,6 +156,10 @@ export class Encoder {
       if (this.f.global_var) this.secInclude[i] = 1;
       if (this.f.var && elf.sections[i].name === PERCPU_SECTION) this.secInclude[i] = 1;
     }
+    if (opts.afterFirstChunk) {
+      this.hasIndexType = true;
+      this.arrayIndexId = INDEX_SENTINEL;
+    }
     const rp = registerParams(elf.header.machine);
     this.regCount = rp.count;
     this.regs = rp.regs;
@@ -137,11 +177,18 @@ export class Encoder {
 
   /** Encode every unit, then the functions and data sections; returns the (not deduplicated) BTF. */
   run(): Btf {
-    let maxLen = 0;
+    this.encodeUnits(0, this.dwarf.units().length);
+    return this.finish();
+  }
+
+  /** Encode units [from, to) of the DWARF unit list. */
+  encodeUnits(from: number, to: number): void {
     const units = this.dwarf.units();
-    for (const u of units) maxLen = Math.max(maxLen, u.end - u.offset);
-    this.localId = new Int32Array(maxLen);
-    for (const u of units) {
+    let maxLen = this.localId.length;
+    for (let i = from; i < to; i++) maxLen = Math.max(maxLen, units[i].end - units[i].offset);
+    if (maxLen > this.localId.length) this.localId = new Int32Array(maxLen);
+    for (let i = from; i < to; i++) {
+      const u = units[i];
       if (u.rootTag !== D.DW_TAG_compile_unit) continue;
       if (this.langExclude.includes(u.language)) {
         this.stats.unitsSkipped++;
@@ -149,6 +196,84 @@ export class Encoder {
       }
       this.encodeUnit(u);
     }
+  }
+
+  /** What the units encoded so far produced, for absorbChunk in another encoder. */
+  exportChunk(): EncodedChunk {
+    const b = this.btf;
+    const secinfo: Array<[number, number[]]> = [];
+    for (let i = 0; i < this.secinfo.length; i++) {
+      const si = this.secinfo[i];
+      if (si !== undefined && si.length > 0) secinfo.push([i, si]);
+    }
+    return {
+      startId: b.startId, startStrOff: b.startStrOff,
+      words: b.words.slice(0, b.wordLen), offs: b.offs.slice(0, b.count + 1), count: b.count,
+      strs: b.strs.slice(0, b.strLen), strLen: b.strLen,
+      states: this.states.drain(), aliases: this.aliasLog, secinfo, stats: { ...this.stats },
+      hasIndexType: this.hasIndexType, needIndexType: this.needIndexType, arrayIndexId: this.arrayIndexId,
+    };
+  }
+
+  /**
+   * Append a chunk encoded by another encoder over the same ELF and base, as if this encoder had
+   * encoded those units itself: ids and strings renumbered, saved functions, aliases and
+   * variables replayed in order. The first chunk absorbed sets the array index type.
+   * @throws ChunkMergeError when a later chunk assumed an index type the earlier units did not choose.
+   */
+  absorbChunk(c: EncodedChunk, first: boolean): void {
+    const btf = this.btf;
+    const start = btf.startId;
+    if (c.startId !== start || c.startStrOff !== btf.startStrOff) throw new ChunkMergeError('chunk encoded over another base');
+    if (!first && !this.hasIndexType) throw new ChunkMergeError('the first units chose no array index type');
+    const delta = btf.typeCount - start;
+    const mapId = (v: number): number => (v === INDEX_SENTINEL ? this.arrayIndexId : v >= start ? v + delta : v);
+    // Strings in the chunk's first-use order: new ones append in the order a single run adds them.
+    const strMap = new Map<number, number>();
+    const latin = new TextDecoder('latin1');
+    let p = 0;
+    while (p < c.strLen) {
+      let e = c.strs.indexOf(0, p);
+      if (e < 0) e = c.strLen;
+      const str = latin.decode(c.strs.subarray(p, e));
+      strMap.set(c.startStrOff + p, str === '' ? 0 : btf.addStr(str));
+      p = e + 1;
+    }
+    const mapStr = (v: number): number => (v === 0 || v < c.startStrOff ? v : strMap.get(v) ?? v);
+    const firstIdx = btf.count;
+    btf.appendRecords(c.words, c.offs, c.count);
+    const w = btf.words;
+    const fixId = (wi: number) => { w[wi] = mapId(w[wi]); };
+    const fixStr = (wi: number) => { w[wi] = mapStr(w[wi]); };
+    for (let i = 0; i < c.count; i++) {
+      const o = btf.offs[firstIdx + i];
+      forEachTypeIdField(w, o, fixId);
+      forEachStrField(w, o, fixStr);
+    }
+    for (const s of c.states) {
+      s.ret = mapId(s.ret);
+      for (const prm of s.params) prm.type = mapId(prm.type);
+      this.states.save(s);
+    }
+    for (const [idx, name] of c.aliases) if (this.funcs.alias[idx] === null) this.funcs.alias[idx] = name;
+    for (const [shndx, flat] of c.secinfo) {
+      let si = this.secinfo[shndx];
+      if (si === undefined) this.secinfo[shndx] = si = [];
+      for (let i = 0; i < flat.length; i += 3) si.push(mapId(flat[i]), flat[i + 1], flat[i + 2]);
+    }
+    this.stats.units += c.stats.units;
+    this.stats.unitsSkipped += c.stats.unitsSkipped;
+    this.stats.types += c.stats.types;
+    this.stats.variables += c.stats.variables;
+    if (first) {
+      this.hasIndexType = c.hasIndexType;
+      this.needIndexType = c.needIndexType;
+      this.arrayIndexId = c.hasIndexType ? mapId(c.arrayIndexId) : 0;
+    }
+  }
+
+  /** After the last unit: the saved functions and the data sections; returns the (not deduplicated) BTF. */
+  finish(): Btf {
     this.states.emit(this.f);
     this.stats.functions = this.states.added;
     this.stats.functionsSkipped = this.states.skipped;
@@ -768,7 +893,10 @@ export class Encoder {
         idx = funcs.find(fn.name);
         if (idx < 0 && funcs.suffixCount > 0 && this.f.optimized_func) {
           idx = funcs.findSuffixed(fn.name);
-          if (idx >= 0 && funcs.alias[idx] === null) funcs.alias[idx] = fn.name;
+          if (idx >= 0 && funcs.alias[idx] === null) {
+            funcs.alias[idx] = fn.name;
+            this.aliasLog.push([idx, fn.name]);
+          }
         }
       }
       if (idx < 0) continue;

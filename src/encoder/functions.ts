@@ -52,6 +52,13 @@ export class FuncStates {
     this.list.push(s);
   }
 
+  /** Take the saved functions out (for a parallel encoding's merge), in save order. */
+  drain(): FuncState[] {
+    const l = this.list.slice();
+    this.list.length = 0;
+    return l;
+  }
+
   /** pahole's functions_cmp on two ELF function indexes. */
   private cmpElf(a: number, b: number): number {
     const names = this.funcs.names;

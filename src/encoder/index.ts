@@ -5,7 +5,10 @@ import { dedupBtf } from '../btf/dedup/index.js';
 import { listKfuncs } from '../btfids/index.js';
 import { DW_LANG_Rust, openDwarf } from '../dwarf/index.js';
 import type { ElfFile } from '../elf/index.js';
-import { Encoder, type EncodeStats } from './encoder.js';
+import { ChunkMergeError, Encoder, type EncodeStats, type EncodedChunk } from './encoder.js';
+import type { ChunkJob } from './worker.js';
+import { Worker } from 'node:worker_threads';
+import { serializeBtf } from '../btf/wire/serialize.js';
 import { noFeatures, type EncodeFeatures } from './features.js';
 
 export { FEATURE_TABLE, KBUILD_FEATURES, isFeatureName, legacyDefaultFeatures, noFeatures, parseFeatureLists } from './features.js';
@@ -66,6 +69,62 @@ export function encodeBtf(elf: ElfFile, opts: EncodeOptions = {}): EncodeResult 
     kfuncs,
   });
   const raw = enc.run();
+  const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName });
+  return { btf, stats: enc.stats };
+}
+
+/**
+ * encodeBtf with the units split into `jobs` contiguous runs encoded by worker threads and
+ * merged in unit order, so the result is byte-identical to a single-threaded run. Falls back to
+ * one thread for small inputs, a base that is itself split, or when the runs cannot be merged
+ * exactly (the first run chose no array index type).
+ */
+export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jobs: number }): Promise<EncodeResult> {
+  const features = opts.features ?? noFeatures();
+  const base = opts.base ?? null;
+  const dwarf = openDwarf(elf);
+  const units = dwarf.units();
+  const jobs = Math.min(opts.jobs, units.length);
+  if (jobs <= 1 || (base && base.base)) return encodeBtf(elf, opts);
+  // Contiguous runs of about equal DWARF size.
+  let total = 0;
+  for (const u of units) total += u.end - u.offset;
+  const bounds = [0];
+  let acc = 0;
+  for (let i = 0; i < units.length && bounds.length < jobs; i++) {
+    acc += units[i].end - units[i].offset;
+    if (acc >= (total * bounds.length) / jobs) bounds.push(i + 1);
+  }
+  bounds.push(units.length);
+  const kfuncs = features.decl_tag_kfuncs ? listKfuncs(elf).map((k) => ({ name: k.name, flags: k.flags })) : [];
+  const langExclude = languageCodes(opts.langExclude ?? []);
+  const bytes = elf.fileBytes;
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  const baseRaw = base ? serializeBtf(base) : null;
+  const chunks = await Promise.all(bounds.slice(0, -1).map((from, k) => new Promise<EncodedChunk>((resolve, reject) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url));
+    const job: ChunkJob = {
+      file: shared, fileLength: bytes.length, fileName: elf.fileName, base: baseRaw, features, langExclude, kfuncs,
+      from, to: bounds[k + 1], first: k === 0,
+    };
+    w.once('message', (m: { ok: boolean; chunk?: EncodedChunk; name?: string; message?: string }) => {
+      void w.terminate();
+      if (m.ok) resolve(m.chunk!);
+      else reject(Object.assign(new Error(m.message), { workerErrorName: m.name }));
+    });
+    w.once('error', reject);
+    w.postMessage(job);
+  }))).catch(() => null);
+  if (!chunks) return encodeBtf(elf, opts); // a worker failed: the single-threaded run reports it
+  const enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
+  try {
+    chunks.forEach((c, k) => enc.absorbChunk(c, k === 0));
+  } catch (e) {
+    if (e instanceof ChunkMergeError) return encodeBtf(elf, opts);
+    throw e;
+  }
+  const raw = enc.finish();
   const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName });
   return { btf, stats: enc.stats };
 }

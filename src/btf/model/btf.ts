@@ -302,6 +302,36 @@ export class Btf {
     return this.typeCount - 1;
   }
 
+  /**
+   * Append `count` records given as words plus offsets (offs[count] = end), in one copy; returns
+   * the word index where they start in `words`. Callers fix up ids and strings in place.
+   */
+  appendRecords(words: Uint32Array, offs: Uint32Array, count: number): number {
+    const len = offs[count] - offs[0];
+    if (this.wordLen + len > this.words.length) {
+      let cap = Math.max(64, this.words.length * 2);
+      while (cap < this.wordLen + len) cap *= 2;
+      const a = new Uint32Array(cap);
+      a.set(this.words.subarray(0, this.wordLen));
+      this.words = a;
+    }
+    if (this.count + count + 1 > this.offs.length) {
+      let cap = Math.max(16, this.offs.length * 2);
+      while (cap < this.count + count + 1) cap *= 2;
+      const a = new Uint32Array(cap);
+      a.set(this.offs.subarray(0, this.count + 1));
+      this.offs = a;
+    }
+    const at = this.wordLen;
+    this.words.set(words.subarray(offs[0], offs[count]), at);
+    const shift = at - offs[0];
+    for (let i = 0; i < count; i++) this.offs[this.count + i] = offs[i] + shift;
+    this.count += count;
+    this.wordLen = at + len;
+    this.offs[this.count] = this.wordLen;
+    return at;
+  }
+
   /** Own type records as a compact array (a view when no slack). */
   typeWords(): Uint32Array {
     return this.words.subarray(0, this.wordLen);

@@ -1,0 +1,37 @@
+// Worker thread of a parallel encoding: encodes one contiguous run of units and sends it back.
+
+import { parentPort } from 'node:worker_threads';
+import { parseElf } from '../elf/index.js';
+import { openDwarf } from '../dwarf/index.js';
+import { parseBtf } from '../btf/wire/parse.js';
+import { Encoder } from './encoder.js';
+import type { EncodeFeatures } from './features.js';
+
+/** The job a worker is sent. */
+export interface ChunkJob {
+  file: SharedArrayBuffer;
+  fileLength: number;
+  fileName?: string;
+  base: Uint8Array | null;
+  features: EncodeFeatures;
+  langExclude: number[];
+  kfuncs: Array<{ name: string; flags: number }>;
+  from: number;
+  to: number;
+  first: boolean;
+}
+
+parentPort!.once('message', (job: ChunkJob) => {
+  try {
+    const elf = parseElf(new Uint8Array(job.file, 0, job.fileLength), job.fileName);
+    const base = job.base ? parseBtf(job.base) : null;
+    const enc = new Encoder(elf, openDwarf(elf), {
+      base, features: job.features, langExclude: job.langExclude, kfuncs: job.kfuncs, afterFirstChunk: !job.first,
+    });
+    enc.encodeUnits(job.from, job.to);
+    const out = enc.exportChunk();
+    parentPort!.postMessage({ ok: true, chunk: out }, [out.words.buffer as ArrayBuffer, out.offs.buffer as ArrayBuffer, out.strs.buffer as ArrayBuffer]);
+  } catch (e) {
+    parentPort!.postMessage({ ok: false, name: (e as Error).name, message: (e as Error).message });
+  }
+});
