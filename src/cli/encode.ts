@@ -68,7 +68,8 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
     handler: async (argv) => {
       const feats = features(argv.btf_features, argv.btf_features_strict);
       const base = argv.btf_base ? (await loadBtfFile(argv.btf_base)).btf : null;
-      const bytes = new Uint8Array(await readFile(argv.file));
+      const file = await readFile(argv.file);
+      const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength); // a view, not a copy
       const elf = parseElf(bytes, argv.file);
       if (argv.J && elf.signature && !argv['allow-signed']) {
         throw new BtfpostError('unsupported', 'module is signed; writing .BTF would invalidate the signature (use --allow-signed to drop it and sign again afterwards)', { file: argv.file });
