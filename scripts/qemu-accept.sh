@@ -30,7 +30,9 @@
 #                  trixie = 6.12.107+deb13-amd64; or any <kver> unpacked under $KERNELS
 #   QEMU_VARIANTS  [btfpost plain]; btfpost = our distilled modules, plain = $C/oot-build (with
 #                  KA_REF_BASE=$C/vmlinux.btf), ref = $C/oot-build-distilled (pahole 1.30),
-#                  postlink = the whole btfpost job (--distilled-base) run on each .pre-btf.ko
+#                  postlink = the whole btfpost job (--distilled-base) run on each .pre-btf.ko,
+#                  kbuild = modules in QEMU_KBUILD_DIR/<set>/<m>.ko (e.g. scripts/kbuild-build.sh's
+#                  out/b-snip: make M= through kbuild-snippets/btfpost.mk with BTF_BASE_REF=1)
 #   QEMU_CASES     explicit "kernel:variant ..." list (overrides QEMU_KERNELS x QEMU_VARIANTS)
 #   QEMU_MODULES   module file names to use (e.g. "dummy tcp_bbr nls_cp437") [all]
 #   QEMU_ALL=1     include test_bpf (41-100+ s of JIT self-tests at load; KA_TIMEOUT then 600) [0]
@@ -103,7 +105,7 @@ else
   for k in $QEMU_KERNELS; do for v in $QEMU_VARIANTS; do CASES+=("$k:$v"); done; done
 fi
 for c in "${CASES[@]}"; do
-  case ${c#*:} in btfpost|plain|ref|postlink) ;; *) die "unknown variant in case '$c' (btfpost|plain|ref|postlink)" ;; esac
+  case ${c#*:} in btfpost|plain|ref|postlink|kbuild) ;; *) die "unknown variant in case '$c' (btfpost|plain|ref|postlink|kbuild)" ;; esac
   [[ $c == *:* ]] || die "case '$c' is not kernel:variant"
 done
 case_kernels() { for c in "${CASES[@]}"; do kver_of "${c%%:*}"; done | awk '!seen[$0]++'; }
@@ -262,6 +264,7 @@ variant_dir() {
     plain) echo "$C/oot-build" ;;
     ref) echo "$C/oot-build-distilled" ;;
     postlink) echo "$QEMU_OUT/modules/postlink" ;;
+    kbuild) echo "${QEMU_KBUILD_DIR:?kbuild variant: set QEMU_KBUILD_DIR to modules built by scripts/kbuild-build.sh}" ;;
   esac
 }
 

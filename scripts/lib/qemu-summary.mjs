@@ -25,7 +25,7 @@ const cases = tsv(join(out, 'cases.tsv')).map(([name, kver, variant, exit, secon
   return { name, kver, variant, exit: Number(exit), seconds: Number(seconds), dir, modules, klog: klogCounts };
 });
 
-const distilled = (v) => v === 'btfpost' || v === 'ref' || v === 'postlink';
+const distilled = (v) => v === 'btfpost' || v === 'ref' || v === 'postlink' || v === 'kbuild';
 /** present and semantically the build-time view */
 const good = (m) => m.btf === 'yes' && m.dump.startsWith('ok') && m.sem === 'same';
 
