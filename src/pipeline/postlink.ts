@@ -2,13 +2,12 @@
 // when asked, resolve .BTF_ids in the numbering the kernel expects, and produce the new module.
 
 import { BtfpostError } from '../common/errors.js';
-import { parseElf } from '../elf/index.js';
 import type { Btf } from '../btf/model/btf.js';
 import { serializeBtf } from '../btf/wire/serialize.js';
 import { distillBase } from '../btf/distill/index.js';
 import { encodeBtf, type EncodeFeatures } from '../encoder/index.js';
 import { resolveBtfIds, unresolveBtfIds } from '../btfids/index.js';
-import { applyElfEdits, type ElfFile } from '../elf/index.js';
+import { applyElfEdits, parseElf, type ElfFile } from '../elf/index.js';
 import { btfFromBytes } from '../btf/load.js';
 import { setBtfSections, type BaseSectionName } from './write-ko.js';
 
