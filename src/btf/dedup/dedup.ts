@@ -50,12 +50,13 @@ export interface DedupOptions {
  * @throws BtfError on reference loops not broken by a struct/union/typedef, or unknown kinds.
  */
 export function dedupBtf(btf: Btf, opts: DedupOptions = {}): Btf {
-  return new Dedup(btf, opts).run().btf;
+  return new Dedup(btf, opts).run(false).btf;
 }
 
 /** Like dedupBtf, also returning the map from every input id to its id in the output. */
 export function dedupBtfWithMap(btf: Btf, opts: DedupOptions = {}): { btf: Btf; map: Uint32Array } {
-  return new Dedup(btf, opts).run();
+  const r = new Dedup(btf, opts).run(true);
+  return { btf: r.btf, map: r.map! };
 }
 
 class Dedup {
@@ -101,7 +102,7 @@ class Dedup {
     this.h = new Hasher(this.all, this.off);
   }
 
-  run(): { btf: Btf; map: Uint32Array } {
+  run(wantMap: boolean): { btf: Btf; map: Uint32Array | null } {
     this.map[0] = 0;
     // Pass 0: base types are their own canonical types (and were hashed once per base).
     for (let id = 1; id < this.startId; id++) this.map[id] = id;
@@ -119,7 +120,7 @@ class Dedup {
     for (let id = this.startId; id < this.n; id++) this.structType(id);
     this.resolveFwds();
     for (let id = this.startId; id < this.n; id++) this.refType(id);
-    return this.compactAndRemap();
+    return this.compactAndRemap(wantMap);
   }
 
   // --- record access -------------------------------------------------------------------------
@@ -576,7 +577,7 @@ class Dedup {
 
   // --- passes 6 and 7: compaction and remapping -----------------------------------------------
 
-  private compactAndRemap(): { btf: Btf; map: Uint32Array } {
+  private compactAndRemap(wantMap: boolean): { btf: Btf; map: Uint32Array | null } {
     const src = this.src;
     const remap = new Uint32Array(this.n).fill(UNPROCESSED);
     for (let id = 0; id < this.startId; id++) remap[id] = id;
@@ -613,6 +614,8 @@ class Dedup {
       strs: this.newStrs, strLen: this.newStrLen,
     });
     result.stringsDeduped = true;
+    if (!wantMap) return { btf: result, map: null };
+    // Only when asked: it walks every id, base included.
     const map = new Uint32Array(this.n);
     for (let id = 0; id < this.n; id++) map[id] = remap[this.resolve(id)];
     return { btf: result, map };
