@@ -1,7 +1,7 @@
 // Loading BTF from a file: raw BTF, or an ELF's .BTF with its distilled base when it has one.
 
 import { BtfError, BtfpostError, withFile } from '../common/errors.js';
-import { parseElf } from '../elf/index.js';
+import { parseElf, type ElfFile } from '../elf/index.js';
 import { readMaybeCompressed } from '../elf/compress-file.js';
 import type { Btf } from './model/btf.js';
 import { looksLikeBtf, parseBtf } from './wire/parse.js';
@@ -31,29 +31,38 @@ export function btfFromBytes(bytes: Uint8Array, file: string, opts: { base?: Btf
       return { btf: parseBtf(bytes, { base: opts.base ?? null, file }), distilled: null, distilledSection: null, source: 'raw' };
     }
     if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
-      const elf = parseElf(bytes, file);
-      const sec = elf.sectionByName('.BTF');
-      if (!sec) throw new BtfError('no .BTF section', { file });
-      let distilled: Btf | null = null;
-      let distilledSection: string | null = null;
-      for (const name of DISTILLED_BASE_SECTIONS) {
-        const d = elf.sectionByName(name);
-        if (d) {
-          distilled = parseBtf(elf.sectionData(d), { file, section: name });
-          distilledSection = name;
-          break;
-        }
-      }
-      let btf = parseBtf(elf.sectionData(sec), { base: distilled ?? opts.base ?? null, file, section: '.BTF' });
-      // Like libbpf: with both a distilled base and a base to use, show the relocated view.
-      if (distilled && opts.base) btf = relocateBtf(btf, opts.base, { file }).btf;
-      return { btf, distilled, distilledSection, source: 'elf' };
+      return btfFromElf(parseElf(bytes, file), file, { base: opts.base, relocate: true });
     }
     throw new BtfError('neither raw BTF nor ELF (bad magic)', { file, offset: 0 });
   } catch (e) {
     if (e instanceof BtfpostError) throw withFile(e, file);
     throw e;
   }
+}
+
+/**
+ * The `.BTF` of a parsed ELF: over its distilled base when it has one (`.BTF.base`, or the RFC's
+ * `.BTF.base_ref`), else over `base`. With `relocate` and both a distilled base and `base`, the
+ * result is relocated onto `base`, as libbpf shows it; without, it stays in the distilled
+ * numbering (what the module's .BTF_ids use).
+ * @throws BtfpostError naming the section and offset.
+ */
+export function btfFromElf(elf: ElfFile, file: string, opts: { base?: Btf | null; relocate?: boolean } = {}): LoadedBtf {
+  const sec = elf.sectionByName('.BTF');
+  if (!sec) throw new BtfError('no .BTF section', { file });
+  let distilled: Btf | null = null;
+  let distilledSection: string | null = null;
+  for (const name of DISTILLED_BASE_SECTIONS) {
+    const d = elf.sectionByName(name);
+    if (d) {
+      distilled = parseBtf(elf.sectionData(d), { file, section: name });
+      distilledSection = name;
+      break;
+    }
+  }
+  let btf = parseBtf(elf.sectionData(sec), { base: distilled ?? opts.base ?? null, file, section: '.BTF' });
+  if (distilled && opts.base && opts.relocate) btf = relocateBtf(btf, opts.base, { file }).btf;
+  return { btf, distilled, distilledSection, source: 'elf' };
 }
 
 /** Read a file (decompressing .xz/.zst/.gz) and parse its BTF; see btfFromBytes. */

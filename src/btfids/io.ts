@@ -9,6 +9,7 @@ import {
 } from '../elf/constants.js';
 import { parseElf, type ElfFile } from '../elf/file.js';
 import { BTF_IDS_SECTION } from './constants.js';
+import { btfFromElf, DISTILLED_BASE_SECTIONS } from '../btf/load.js';
 
 /** An ELF read sparsely: `bytes` has the file's length, but only the parts listed were read. */
 export interface SparseElf {
@@ -120,7 +121,6 @@ export async function writeBytesInPlace(path: string, fileOffset: number, data: 
 }
 
 /** Distilled-base section names, upstream first (as btf/load.ts knows them). */
-const DISTILLED_SECTIONS = ['.BTF.base', '.BTF.base_ref'] as const;
 
 /** The BTF a resolution runs against, and how it was put together. */
 export interface ResolutionBtf {
@@ -172,11 +172,8 @@ async function readBtfSource(path: string): Promise<{ elf: ElfFile | null; bytes
 
 /** `.BTF` of an ELF over `base`, or over the ELF's distilled base when it has one (not relocated). */
 function btfOfElf(elf: ElfFile, file: string, base: Btf | null): { btf: Btf; distilledSection: string | null } {
-  const sec = elf.sectionByName('.BTF');
-  if (!sec) throw new BtfError('no .BTF section', { file });
-  const dname = DISTILLED_SECTIONS.find((n) => elf.sectionByName(n));
-  const distilled = dname ? parseBtf(elf.sectionData(elf.sectionByName(dname)!), { file, section: dname }) : null;
-  return { btf: parseBtf(elf.sectionData(sec), { base: distilled ?? base, file, section: '.BTF' }), distilledSection: dname ?? null };
+  const r = btfFromElf(elf, file, { base, relocate: false });
+  return { btf: r.btf, distilledSection: r.distilledSection };
 }
 
 /** Parse a BTF file (raw, or an ELF's `.BTF`), split over `base` when given. */
@@ -204,7 +201,7 @@ async function btfFromFile(path: string, base: Btf | null): Promise<{ btf: Btf; 
  */
 export async function loadBtfForResolution(elf: ElfFile, opts: { btfPath?: string; basePath?: string } = {}): Promise<ResolutionBtf> {
   const file = elf.fileName ?? 'ELF';
-  const ownDistilled = opts.btfPath === undefined && DISTILLED_SECTIONS.some((n) => elf.sectionByName(n));
+  const ownDistilled = opts.btfPath === undefined && DISTILLED_BASE_SECTIONS.some((n) => elf.sectionByName(n));
   let base: Btf | null = null;
   if (opts.basePath !== undefined && !ownDistilled) base = (await btfFromFile(opts.basePath, null)).btf;
   if (opts.btfPath !== undefined) {

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { readMaybeCompressed } from '../elf/compress-file.js';
 import { writeFileAtomic } from '../elf/index.js';
 import { serializeBtf } from '../btf/wire/serialize.js';
-import { btfFromBytes, loadBtfFile } from '../btf/load.js';
+import { btfFromBytes, btfFromElf, loadBtfFile } from '../btf/load.js';
 import { parseElf } from '../elf/index.js';
 import { reresolveBtfIds, setBtfSections } from '../pipeline/write-ko.js';
 import { dedupBtf } from '../btf/dedup/index.js';
@@ -85,13 +85,14 @@ export function distillCommand(setCode: SetCode): CommandModule {
       const a = argv as unknown as { in: string; base: string; output?: string; baseOut?: string; koOut?: string; baseSection: '.BTF.base' | '.BTF.base_ref'; stripSignature: boolean };
       const base = (await loadBtfFile(a.base)).btf;
       const { bytes } = await readMaybeCompressed(a.in);
-      const { btf } = btfFromBytes(bytes, a.in, { base });
+      // A module is parsed once: its sections are read here and edited below.
+      const elf = a.koOut ? parseElf(bytes, a.in) : null;
+      const { btf } = elf ? btfFromElf(elf, a.in, { base, relocate: true }) : btfFromBytes(bytes, a.in, { base });
       const d = distillBase(btf, { file: a.in });
       if (a.output) await writeBtf(a.output, d.split);
       if (a.baseOut) await writeBtf(a.baseOut, d.base);
-      if (a.koOut) {
+      if (a.koOut && elf) {
         // .BTF_ids hold ids of the old numbering: write them again in the distilled one.
-        const elf = parseElf(bytes, a.in);
         const ids = reresolveBtfIds(elf, btf, d.split);
         for (const w of ids.warnings) process.stderr.write(`btfpost: ${a.in}: ${w}\n`);
         const out = setBtfSections(elf, { btf: serializeBtf(d.split), base: serializeBtf(d.base), baseSection: a.baseSection, btfIds: ids.data }, { stripSignature: a.stripSignature });

@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { BtfpostError } from '../common/errors.js';
 import type { Btf } from '../btf/model/btf.js';
-import { btfFromBytes } from '../btf/load.js';
+import { btfFromBytes, btfFromElf, type LoadedBtf } from '../btf/load.js';
+import { parseElf } from '../elf/index.js';
 import { relocateBtf } from '../btf/relocate/index.js';
 import { checkLoadable, validateBtf } from '../btf/validate.js';
 import { forEachTypeIdField } from '../btf/model/fields.js';
@@ -52,29 +53,35 @@ function describeType(btf: Btf, id: number): string {
  * checked id by id: every base type it refers to must have the same kind, name and size in `base`.
  */
 export function checkModule(bytes: Uint8Array, file: string, base: Btf, opts: { builtWith?: Btf | null } = {}): CheckResult {
-  let distilled = false;
+  // One read: an ELF carrying a distilled base is relocated onto `base`; anything else is read as
+  // split BTF over `base`, as the kernel would.
+  let loaded: LoadedBtf;
   try {
-    const probe = btfFromBytes(bytes, file);
-    distilled = probe.distilled !== null;
-    if (distilled) {
-      const { btf } = relocateBtf(probe.btf, base, { file });
-      const p = validateBtf(btf)[0];
-      if (p) return { module: file, mode: 'distilled', ok: false, stage: 'kernel', reason: `relocated BTF breaks a kernel rule: type [${p.typeId}] ${p.message}`, types: btf.count };
-      return { module: file, mode: 'distilled', ok: true, types: btf.count, baseRefs: probe.distilled!.count };
+    const isElf = bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
+    if (isElf) {
+      const elf = parseElf(bytes, file);
+      if (!elf.sectionByName('.BTF')) return { module: file, mode: 'none', ok: false, stage: 'read', reason: 'no .BTF section' };
+      loaded = btfFromElf(elf, file, { base, relocate: false });
+    } else {
+      loaded = btfFromBytes(bytes, file, { base });
     }
   } catch (e) {
     if (!(e instanceof BtfpostError)) throw e;
-    if (distilled) return { module: file, mode: 'distilled', ok: false, stage: 'relocate', reason: e.message };
-    // Not readable without a base: fall through to the split check, which reports the reason.
-  }
-  let split: Btf;
-  try {
-    split = btfFromBytes(bytes, file, { base }).btf;
-  } catch (e) {
-    if (!(e instanceof BtfpostError)) throw e;
-    if (/no \.BTF section/.test(e.message)) return { module: file, mode: 'none', ok: false, stage: 'read', reason: 'no .BTF section' };
     return { module: file, mode: 'split', ok: false, stage: 'read', reason: e.message };
   }
+  if (loaded.distilled) {
+    let btf: Btf;
+    try {
+      btf = relocateBtf(loaded.btf, base, { file }).btf;
+    } catch (e) {
+      if (!(e instanceof BtfpostError)) throw e;
+      return { module: file, mode: 'distilled', ok: false, stage: 'relocate', reason: e.message };
+    }
+    const p = validateBtf(btf)[0];
+    if (p) return { module: file, mode: 'distilled', ok: false, stage: 'kernel', reason: `relocated BTF breaks a kernel rule: type [${p.typeId}] ${p.message}`, types: btf.count };
+    return { module: file, mode: 'distilled', ok: true, types: btf.count, baseRefs: loaded.distilled.count };
+  }
+  const split = loaded.btf;
   const p = checkLoadable(split);
   if (p) return { module: file, mode: 'split', ok: false, stage: 'load', reason: `type [${p.typeId}]: ${p.message}`, types: split.count };
   const refs = new Set<number>();
