@@ -393,7 +393,9 @@ export class ElfFile {
  * Parse an ELF32 or ELF64 file of either byte order. A module signature appended after the ELF
  * image is detected and split off first. Malformed input throws `ElfError` with the offending file offset.
  */
-export function parseElf(buf: Uint8Array, fileName?: string): ElfFile {
+export function parseElf(input: Uint8Array, fileName?: string): ElfFile {
+  // A Node Buffer's slice() is a view; every section view handed out must copy on slice().
+  const buf = plainBytes(input);
   const file = fileName;
   if (buf.length < EI_NIDENT) throw new ElfError(`truncated ELF identification (${buf.length} bytes)`, { file, offset: 0 });
   if (buf[0] !== 0x7f || buf[1] !== 0x45 || buf[2] !== 0x4c || buf[3] !== 0x46) throw new ElfError('bad ELF magic', { file, offset: 0 });
@@ -532,4 +534,9 @@ function readSectionHeaders(r: ByteReader, shoff: number, count: number, shstrnd
     }
     out.push(sec);
   }
+}
+
+/** `b` as a plain Uint8Array view (no copy): Node Buffers become ordinary typed arrays. */
+export function plainBytes(b: Uint8Array): Uint8Array {
+  return Buffer.isBuffer(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
 }

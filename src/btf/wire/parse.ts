@@ -86,7 +86,8 @@ export function parseBtfHeader(data: Uint8Array, opts: ParseBtfOptions = {}): Bt
  * Parse raw BTF. With `base`, the result is split BTF over it.
  * @throws BtfError for malformed input, naming the byte offset inside the BTF data.
  */
-export function parseBtf(data: Uint8Array, opts: ParseBtfOptions = {}): Btf {
+export function parseBtf(input: Uint8Array, opts: ParseBtfOptions = {}): Btf {
+  const data = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
   const h = parseBtfHeader(data, opts);
   const base = opts.base ?? null;
   const where = (offset: number, typeId?: number) => ({ file: opts.file, section: opts.section ?? 'BTF', offset, typeId });
