@@ -1,9 +1,13 @@
-// Worker thread of `btfpost batch`: runs modules it is sent, one at a time.
+// Worker process of `btfpost batch`: receives its settings, then runs the modules it is sent, one at a time.
 
-import { parentPort, workerData } from 'node:worker_threads';
 import { BatchRunner, type BatchSettings } from './batch-job.js';
 
-const runner = new BatchRunner(workerData as BatchSettings);
-parentPort!.on('message', (file: string) => {
-  void runner.run(file).then((r) => parentPort!.postMessage(r));
+let runner: BatchRunner | null = null;
+process.on('message', (m: { settings: BatchSettings } | { file: string }) => {
+  if ('settings' in m) {
+    runner = new BatchRunner(m.settings);
+    return;
+  }
+  void runner!.run(m.file).then((r) => process.send!(r));
 });
+process.on('disconnect', () => process.exit(0));

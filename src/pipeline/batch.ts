@@ -1,12 +1,16 @@
-// Batch runs over module trees: a pool of worker threads, each parsing the base once.
+// Batch runs over module trees: a pool of worker processes, each parsing the base once.
 
 import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { BtfpostError } from '../common/errors.js';
 import { BatchRunner, type BatchSettings } from './batch-job.js';
 import type { BatchModuleResult, BatchReport } from './batch-schema.js';
+
+/** V8 flags of worker processes. */
+const WORKER_V8_FLAGS = ['--single-threaded'];
 
 const MODULE_RE = /\.ko(\.xz|\.zst|\.gz)?$/;
 
@@ -53,23 +57,42 @@ export async function runBatch(files: readonly string[], settings: BatchSettings
     const size = files.map((f) => { try { return statSync(f).size; } catch { return 0; } });
     order.sort((a, b) => size[b] - size[a] || a - b);
     let next = 0;
-    await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-      const w = new Worker(new URL('./batch-worker.js', import.meta.url), { workerData: settings });
+    const worker = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
+    await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve) => {
       let current = -1;
-      const feed = () => {
-        if (next >= files.length) {
-          void w.terminate().then(() => resolve());
-          return;
-        }
-        current = order[next++];
-        w.postMessage(files[current]);
-      };
-      w.on('message', (r: BatchModuleResult) => {
-        finish(current, r);
+      const start = () => {
+        // Processes rather than threads: with one job per core, V8's own helper threads (concurrent
+        // marking and compilation) only compete with the other jobs, so each worker runs without them.
+        const w = fork(worker, [], { execArgv: [...WORKER_V8_FLAGS], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        const feed = () => {
+          if (next >= files.length) {
+            current = -1;
+            w.disconnect();
+            return;
+          }
+          current = order[next++];
+          w.send({ file: files[current] });
+        };
+        w.on('message', (r: BatchModuleResult) => {
+          finish(current, r);
+          feed();
+        });
+        w.on('exit', (code, signal) => {
+          if (current < 0) {
+            resolve();
+            return;
+          }
+          // The worker died inside a module (out of memory, killed): that module fails, the run goes on.
+          const why = signal !== null ? `signal ${signal}` : `exit code ${code}`;
+          finish(current, { module: files[current], result: 'failed', error: `worker process ended (${why})`, types: 0, btfBytes: 0, baseBytes: 0, ms: 0 });
+          current = -1;
+          if (next < files.length) start();
+          else resolve();
+        });
+        w.send({ settings });
         feed();
-      });
-      w.on('error', reject);
-      feed();
+      };
+      start();
     })));
   }
   const failed = results.filter((r) => r.result === 'failed').length;
