@@ -8,7 +8,9 @@ import { latin1 } from './bytes.js';
  * one copy of each string per compilation unit (i915.ko: 2.4 million distinct offsets for 35
  * thousand distinct names), so caching decoded strings by offset would decode and keep almost
  * every string. Here the bytes are hashed while looking for the NUL, and an open-addressing table
- * of (hash, first occurrence) finds the existing id; only a new content is decoded, once. In front
+ * of (hash, id) finds the existing id. Each distinct content is copied once into a compact pool, so
+ * confirming a match compares against bytes that stay in cache rather than against a first
+ * occurrence megabytes away; only a new content is decoded, once. In front
  * of it, a string section of at most 8 MiB (a merged vmlinux .debug_str is under 5 MiB) gets an
  * array from offset to id, and other offsets a small direct-mapped cache, so a repeated lookup of
  * the same offset costs one probe.
@@ -26,10 +28,13 @@ export class StringTable {
   /** Open-addressing slots of two words: the content hash and id + 1 (0 = empty). */
   private slots = new Int32Array(2 << 12);
   private mask = (1 << 12) - 1;
-  /** Per id: offset * 4 + section of the first occurrence. */
-  private keys = new Float64Array(256);
+  /** Per id: start of its bytes in `pool`. */
+  private starts = new Int32Array(256);
   /** Per id: byte length. */
   private lens = new Int32Array(256);
+  /** The distinct strings' bytes, back to back. */
+  private pool = new Uint8Array(1 << 16);
+  private poolLen = 0;
   private strs: (string | undefined)[] = [];
   private n = 0;
   private readonly recentKey = new Float64Array(1 << RECENT_BITS).fill(-1);
@@ -81,7 +86,6 @@ export class StringTable {
 
   /** The id of the string at `offset` of section `sec`, by content (the slow path of idOf). */
   private lookup(sec: number, offset: number): number {
-    const key = offset * 4 + sec;
     const data = this.sections[sec];
     if (data === null || data === undefined) {
       throw new DwarfError(`string reference into missing section ${SECTION_NAMES[sec] ?? `#${sec}`}`, { file: this.fileName, section: SECTION_NAMES[sec] });
@@ -109,11 +113,11 @@ export class StringTable {
       if (v === 0) break;
       if (slots[2 * s] === h) {
         const id = v - 1;
-        if (this.lens[id] === len && this.same(id, data, key, offset, len)) return id;
+        if (this.lens[id] === len && this.same(id, data, offset, len)) return id;
       }
       s = (s + 1) & mask;
     }
-    const id = this.add(key, len);
+    const id = this.add(data, offset, len);
     slots[2 * s] = h;
     slots[2 * s + 1] = id + 1;
     if (this.n * 2 > mask) this.grow();
@@ -124,19 +128,17 @@ export class StringTable {
   string(id: number): string {
     let s = this.strs[id];
     if (s === undefined) {
-      const sec = this.keys[id] % 4;
-      const off = (this.keys[id] - sec) / 4;
-      s = latin1(this.sections[sec]!, off, off + this.lens[id]);
+      const off = this.starts[id];
+      s = latin1(this.pool, off, off + this.lens[id]);
       this.strs[id] = s;
     }
     return s;
   }
 
-  /** The bytes of the string with id `id` (a view of its first occurrence, without the NUL). */
+  /** The bytes of the string with id `id` (a copy private to this table, without the NUL). */
   bytes(id: number): Uint8Array {
-    const sec = this.keys[id] % 4;
-    const off = (this.keys[id] - sec) / 4;
-    return this.sections[sec]!.subarray(off, off + this.lens[id]);
+    const off = this.starts[id];
+    return this.pool.subarray(off, off + this.lens[id]);
   }
 
   /** Byte length of the string with id `id`. */
@@ -144,27 +146,33 @@ export class StringTable {
     return this.lens[id];
   }
 
-  private same(id: number, data: Uint8Array, key: number, offset: number, len: number): boolean {
-    const k = this.keys[id];
-    if (k === key) return true;
-    const sec = k % 4;
-    const o = (k - sec) / 4;
-    const other = this.sections[sec]!;
-    for (let i = 0; i < len; i++) if (other[o + i] !== data[offset + i]) return false;
+  private same(id: number, data: Uint8Array, offset: number, len: number): boolean {
+    const pool = this.pool;
+    const o = this.starts[id];
+    for (let i = 0; i < len; i++) if (pool[o + i] !== data[offset + i]) return false;
     return true;
   }
 
-  private add(key: number, len: number): number {
+  private add(data: Uint8Array, offset: number, len: number): number {
     const id = this.n++;
-    if (id === this.keys.length) {
-      const keys = new Float64Array(id * 2);
-      keys.set(this.keys);
-      this.keys = keys;
+    if (id === this.starts.length) {
+      const starts = new Int32Array(id * 2);
+      starts.set(this.starts);
+      this.starts = starts;
       const lens = new Int32Array(id * 2);
       lens.set(this.lens);
       this.lens = lens;
     }
-    this.keys[id] = key;
+    const at = this.poolLen;
+    if (at + len > this.pool.length) {
+      const pool = new Uint8Array(Math.max(this.pool.length * 2, at + len));
+      pool.set(this.pool.subarray(0, at));
+      this.pool = pool;
+    }
+    const pool = this.pool;
+    for (let i = 0; i < len; i++) pool[at + i] = data[offset + i];
+    this.poolLen = at + len;
+    this.starts[id] = at;
     this.lens[id] = len;
     this.strs.push(undefined);
     return id;

@@ -93,6 +93,24 @@ export class RelocationTable {
     return hi * TWO32 + lo;
   }
 
+  /** Every r_offset, in table order; throws `ElfError` when one is 2^53 or more. */
+  offsets(): Float64Array {
+    const out = new Float64Array(this.count);
+    const v = this.view;
+    const le = this.le;
+    for (let i = 0, e = this.base; i < this.count; i++, e += this.entsize) {
+      if (!this.is64) {
+        out[i] = v.getUint32(e, le);
+        continue;
+      }
+      const lo = v.getUint32(e + (le ? 0 : 4), le);
+      const hi = v.getUint32(e + (le ? 4 : 0), le);
+      if (hi > MAX_SAFE_HI) throw new ElfError(`relocation ${i} offset does not fit in a safe integer; use offsetBig`, { file: this.file.fileName, section: this.section.name, offset: e });
+      out[i] = hi * TWO32 + lo;
+    }
+    return out;
+  }
+
   /** r_offset as a bigint. */
   offsetBig(i: number): bigint {
     const off = this.entryOffset(i);

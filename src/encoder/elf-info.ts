@@ -2,7 +2,7 @@
 
 import {
   EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHT_NOBITS, SHT_PROGBITS, STT_FUNC, STT_OBJECT,
-  type ElfFile, type SymbolTable,
+  type ElfFile, type RelocationTable, type SymbolTable,
 } from '../elf/index.js';
 
 /** ELF machine numbers not exported by src/elf. */
@@ -149,13 +149,12 @@ export function sectionOfAddress(elf: ElfFile, addrs: Float64Array, addr: number
 
 /**
  * For ET_REL objects: which section the relocation at `offset` of debug section `name` points
- * into (the symbol's section), or -1 when no relocation patches that place. Tables are built once
- * per debug section.
+ * into (the symbol's section), or -1 when no relocation patches that place. Per debug section the
+ * relocation offsets are read once; the symbol is looked up only for the places asked about.
  */
 export class RelocTargets {
   private readonly elf: ElfFile;
-  /** Per debug section: relocation offsets (ascending) and the symbol section of each. */
-  private readonly tables = new Map<string, { offs: Uint32Array; shndx: Int32Array }>();
+  private readonly tables = new Map<string, RelocIndex>();
 
   constructor(elf: ElfFile) {
     this.elf = elf;
@@ -169,7 +168,7 @@ export class RelocTargets {
       this.tables.set(name, t);
     }
     // Binary search; the last relocation at an offset wins, as a map filled in order would.
-    const { offs, shndx } = t;
+    const { offs, order } = t;
     let lo = 0;
     let hi = offs.length;
     while (lo < hi) {
@@ -177,32 +176,52 @@ export class RelocTargets {
       if (offs[mid] <= offset) lo = mid + 1;
       else hi = mid;
     }
-    return lo > 0 && offs[lo - 1] === offset ? shndx[lo - 1] : -1;
+    if (lo === 0 || offs[lo - 1] !== offset) return -1;
+    let k = order === null ? lo - 1 : order[lo - 1];
+    for (const rt of t.tables) {
+      if (k < rt.count) {
+        const sym = rt.sym(k);
+        const st = this.elf.symbolTable(rt.symtab);
+        return sym < st.count ? st.shndx(sym) : -1;
+      }
+      k -= rt.count;
+    }
+    return -1;
   }
 
-  private build(name: string): { offs: Uint32Array; shndx: Int32Array } {
+  private build(name: string): RelocIndex {
     const sec = this.elf.sectionByName(name);
-    let n = 0;
     const tables = sec === undefined ? [] : this.elf.relocationsFor(sec).filter((t) => t.symtab !== 0);
-    for (const t of tables) n += t.count;
-    const offs = new Uint32Array(n);
-    const shndx = new Int32Array(n);
-    let k = 0;
-    let sorted = true;
-    for (const t of tables) {
-      const st = this.elf.symbolTable(t.symtab);
-      for (let i = 0; i < t.count; i++, k++) {
-        const sym = t.sym(i);
-        offs[k] = t.offset(i);
-        shndx[k] = sym < st.count ? st.shndx(sym) : -1;
-        if (k > 0 && offs[k] < offs[k - 1]) sorted = false;
+    const parts = tables.map((t) => t.offsets());
+    const n = parts.reduce((a, p) => a + p.length, 0);
+    const offs = parts.length === 1 ? parts[0] : new Float64Array(n);
+    if (parts.length !== 1) {
+      let k = 0;
+      for (const p of parts) {
+        offs.set(p, k);
+        k += p.length;
       }
     }
-    if (sorted) return { offs, shndx };
+    let sorted = true;
+    for (let i = 1; i < n; i++) {
+      if (offs[i] < offs[i - 1]) {
+        sorted = false;
+        break;
+      }
+    }
+    if (sorted) return { tables, offs, order: null };
     // Stable sort by offset (later entries stay after earlier ones at the same offset).
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => offs[a] - offs[b] || a - b);
-    return { offs: Uint32Array.from(order, (i) => offs[i]), shndx: Int32Array.from(order, (i) => shndx[i]) };
+    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => offs[a] - offs[b] || a - b);
+    return { tables, offs: Float64Array.from(order, (i) => offs[i]), order };
   }
+}
+
+/** Relocation offsets of one debug section, ascending, with the entry each came from. */
+interface RelocIndex {
+  tables: RelocationTable[];
+  offs: Float64Array;
+  /** Entry number (counted across `tables`) of each sorted offset; null when already in order. */
+  order: Int32Array | null;
 }
 
 /** STT_OBJECT symbol names per section index, for pahole's variable_in_sec check. */
