@@ -77,6 +77,9 @@ class Dedup {
   private baseNames: Map<number, number> | null = null;
   private newStrs: Uint8Array = new Uint8Array(0);
   private newStrLen = 0;
+  /** Reusable arrays taken from the base's state (returned when the run ends). */
+  private workspace: Workspace | null = null;
+  private base: BaseState | null = null;
 
   constructor(btf: Btf, opts: DedupOptions) {
     this.src = btf;
@@ -85,14 +88,19 @@ class Dedup {
     this.n = btf.typeCount;
     const prep = btf.base ? baseState(btf.base) : null;
     const baseWords = prep ? prep.all.length : 3;
-    this.all = new Uint32Array(baseWords + btf.wordLen);
-    this.off = new Uint32Array(this.n + 1);
     if (prep) {
-      this.all.set(prep.all);
-      this.off.set(prep.off.subarray(0, this.startId));
-      this.table = prep.table.clone();
+      // The base part of the records and offsets is never written, and the table is restored from
+      // the prepared one, so arrays left by the previous run over this base are reused.
+      const ws = takeWorkspace(prep, baseWords + btf.wordLen, this.n + 1);
+      this.workspace = ws;
+      this.base = prep;
+      this.all = ws.all;
+      this.off = ws.off;
+      this.table = ws.table;
       this.baseNames = prep.names;
     } else {
+      this.all = new Uint32Array(baseWords + btf.wordLen);
+      this.off = new Uint32Array(this.n + 1);
       this.table = new CandidateTable();
     }
     this.all.set(btf.words.subarray(0, btf.wordLen), baseWords);
@@ -103,6 +111,15 @@ class Dedup {
   }
 
   run(wantMap: boolean): { btf: Btf; map: Uint32Array | null } {
+    try {
+      return this.passes(wantMap);
+    } finally {
+      if (this.workspace !== null && this.base !== null) this.base.spare = this.workspace;
+      this.workspace = null;
+    }
+  }
+
+  private passes(wantMap: boolean): { btf: Btf; map: Uint32Array | null } {
     this.map[0] = 0;
     // Pass 0: base types are their own canonical types (and were hashed once per base).
     for (let id = 1; id < this.startId; id++) this.map[id] = id;
@@ -630,6 +647,35 @@ interface BaseState {
   /** Candidate table holding every base type but VAR and DATASEC. */
   table: CandidateTable;
   names: Map<number, number>;
+  /** Arrays of a finished run over this base, ready for the next one (null while one runs). */
+  spare: Workspace | null;
+}
+
+/** Per-run arrays whose base part stays as prepared. */
+interface Workspace {
+  all: Uint32Array;
+  off: Uint32Array;
+  table: CandidateTable;
+}
+
+/** Arrays for a run over `prep` with room for `words` record words and `offs` offsets. */
+function takeWorkspace(prep: BaseState, words: number, offs: number): Workspace {
+  const ws = prep.spare;
+  prep.spare = null;
+  if (ws === null) {
+    return { all: grownCopy(prep.all, words), off: grownCopy(prep.off, offs), table: prep.table.clone() };
+  }
+  if (ws.all.length < words) ws.all = grownCopy(prep.all, words);
+  if (ws.off.length < offs) ws.off = grownCopy(prep.off, offs);
+  ws.table.copyFrom(prep.table);
+  return ws;
+}
+
+/** A new array of at least `n` elements (with a quarter more room) starting with `src`. */
+function grownCopy(src: Uint32Array, n: number): Uint32Array {
+  const a = new Uint32Array(n + (n >>> 2));
+  a.set(src);
+  return a;
 }
 
 const baseStates = new WeakMap<Btf, BaseState>();
@@ -678,7 +724,7 @@ function baseState(base: Btf): BaseState {
     }
     table.add(key, id);
   }
-  st = { all, off, table, names };
+  st = { all, off, table, names, spare: null };
   baseStates.set(base, st);
   return st;
 }

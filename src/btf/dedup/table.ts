@@ -50,6 +50,36 @@ export class CandidateTable {
     return t;
   }
 
+  /**
+   * Make this table equal to `src`, reusing this table's arrays where they are large enough (a
+   * table kept from an earlier run over the same base costs a copy, not fresh memory).
+   */
+  copyFrom(src: CandidateTable): void {
+    const same = (a: Uint32Array | Int32Array, b: Uint32Array | Int32Array) => a.length === b.length;
+    if (same(this.keys, src.keys)) {
+      this.keys.set(src.keys);
+      this.heads.set(src.heads);
+      this.epochs.set(src.epochs);
+    } else {
+      this.keys = src.keys.slice();
+      this.heads = src.heads.slice();
+      this.epochs = src.epochs.slice();
+    }
+    // Node arrays only need room for the source's nodes; entries past them are never read.
+    if (this.nodeId.length >= src.nodes && this.nodeId.length >= src.nodeId.length) {
+      this.nodeId.set(src.nodeId.subarray(0, src.nodes));
+      this.nodeNext.set(src.nodeNext.subarray(0, src.nodes));
+    } else {
+      this.nodeId = src.nodeId.slice();
+      this.nodeNext = src.nodeNext.slice();
+    }
+    this.slotsUsed = src.slotsUsed;
+    this.nodes = src.nodes;
+    this.size = src.size;
+    this.cap = src.cap;
+    this.epoch = src.epoch;
+  }
+
   add(key: number, id: number): void {
     // Grow when empty or above 75% load, exactly like libbpf's hashmap.
     if (this.cap === 0 || Math.floor(((this.size + 1) * 4) / 3) > this.cap) {
