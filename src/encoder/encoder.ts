@@ -501,8 +501,8 @@ export class Encoder {
     const id = this.dwarf.strRefId(ref);
     const cached = this.nameCache[id];
     if (cached !== undefined) return cached;
-    const s = this.dwarf.strIdString(id);
-    const off = s === '' ? 0 : this.btf.addStr(s);
+    const b = this.dwarf.strIdBytes(id);
+    const off = b.length === 0 ? 0 : this.btf.addStrBytes(b, 0, b.length);
     this.nameCache[id] = off;
     return off;
   }

@@ -77,7 +77,8 @@ export function distillBase(src: Btf, opts: { file?: string } = {}): Distilled {
     if (off === 0) return 0;
     let r = strMap.get(off);
     if (r === undefined) {
-      r = dst.addStr(src.str(off));
+      const b = src.strBytes(off);
+      r = dst.addStrBytes(b, 0, b.length);
       strMap.set(off, r);
     }
     return r;

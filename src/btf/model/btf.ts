@@ -5,9 +5,20 @@ import {
   BTF_HDR_LEN_V1, extraWords, infoKflag, infoKind, infoVlen, makeInfo,
 } from '../wire/kinds.js';
 
-import { dropSectionIndex, sectionIndex } from './strset.js';
+import { ByteStringSet } from './strset.js';
 
 const latin1 = new TextDecoder('latin1');
+
+/** Scratch bytes for latin1-encoding names (each char code is one byte, as the decoder maps them). */
+let scratch = new Uint8Array(256);
+
+/** Encode `s` as latin1 into `scratch`; returns the byte length. */
+function latin1Bytes(s: string): number {
+  const n = s.length;
+  if (n > scratch.length) scratch = new Uint8Array(Math.max(n, scratch.length * 2));
+  for (let i = 0; i < n; i++) scratch[i] = s.charCodeAt(i);
+  return n;
+}
 
 /**
  * One BTF object: either a base BTF (ids from 1) or a split BTF over `base` (ids from
@@ -36,7 +47,8 @@ export class Btf {
 
   strs: Uint8Array;
   strLen: number;
-  private strIndex: Map<string, number> | null = null;
+  /** Index of the own strings (first occurrence wins), built on first lookup and kept as strings are added. */
+  private ownStrs: ByteStringSet | null = null;
   /**
    * True when every own string is known to be unique (BTF built from scratch, or the output of
    * dedup). Dedup then keeps the string section as it is, as libbpf does; BTF parsed with
@@ -186,22 +198,14 @@ export class Btf {
     } else if (start === end) {
       return 0;
     }
-    const local = sectionIndex(this, this.strs, this.strLen).find(src, start, end);
+    const local = this.ownStrings().find(src, start, end);
     return local < 0 ? -1 : local + this.startStrOff;
   }
 
   /** Find an existing string (own or in a base) without adding it; -1 when absent. */
   findStr(s: string): number {
-    if (this.base) {
-      // Base strings are looked up as bytes through an index built once per base object.
-      const bytes = Buffer.from(s, 'latin1');
-      const b = this.base.findStrBytes(bytes, 0, bytes.length);
-      if (b >= 0) return b;
-    } else if (s === '') {
-      return 0;
-    }
-    const local = this.index().get(s);
-    return local === undefined ? -1 : local + this.startStrOff;
+    const n = latin1Bytes(s);
+    return this.findStrBytes(scratch, 0, n);
   }
 
   /**
@@ -209,42 +213,33 @@ export class Btf {
    * base has it (as libbpf's btf__add_str does for split BTF).
    */
   addStr(s: string): number {
-    const found = this.findStr(s);
-    if (found >= 0) return found;
-    const bytes = Buffer.from(s, 'latin1');
-    this.ensureStr(bytes.length + 1);
-    const local = this.strLen;
-    this.strs.set(bytes, local);
-    this.strs[local + bytes.length] = 0;
-    this.strLen += bytes.length + 1;
-    this.index().set(s, local);
-    dropSectionIndex(this);
+    const n = latin1Bytes(s);
+    return this.addStrBytes(scratch, 0, n);
+  }
+
+  /** `addStr` for the bytes `src[start..end)` (no NUL among them). */
+  addStrBytes(src: Uint8Array, start: number, end: number): number {
+    if (this.base) {
+      const b = this.base.findStrBytes(src, start, end);
+      if (b >= 0) return b;
+    } else if (start === end) {
+      return 0;
+    }
+    const set = this.ownStrings();
+    const local = set.add(src, start, end);
+    this.strs = set.data;
+    this.strLen = set.len;
     return local + this.startStrOff;
   }
 
-  private index(): Map<string, number> {
-    if (this.strIndex) return this.strIndex;
-    const m = new Map<string, number>();
-    let start = 0;
-    const s = this.strs;
-    for (let i = 0; i < this.strLen; i++) {
-      if (s[i] === 0) {
-        const str = latin1.decode(s.subarray(start, i));
-        if (!m.has(str)) m.set(str, start);
-        start = i + 1;
-      }
+  private ownStrings(): ByteStringSet {
+    let set = this.ownStrs;
+    // Rebuilt if the section was replaced behind the index's back.
+    if (set === null || set.data !== this.strs || set.len !== this.strLen) {
+      set = ByteStringSet.fromSection(this.strs, this.strLen);
+      this.ownStrs = set;
     }
-    this.strIndex = m;
-    return m;
-  }
-
-  private ensureStr(n: number): void {
-    if (this.strLen + n <= this.strs.length) return;
-    let cap = Math.max(64, this.strs.length * 2);
-    while (cap < this.strLen + n) cap *= 2;
-    const a = new Uint8Array(cap);
-    a.set(this.strs.subarray(0, this.strLen));
-    this.strs = a;
+    return set;
   }
 
   private ensureWords(n: number): void {
