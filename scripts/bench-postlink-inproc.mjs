@@ -21,6 +21,7 @@ const totals = [];
 const per = new Map();
 for (let r = 0; r < rounds; r++) {
   let total = 0;
+  const cpu0 = process.cpuUsage();
   for (const f of files) {
     const bytes = new Uint8Array(readFileSync(f));
     const t = performance.now();
@@ -30,9 +31,10 @@ for (let r = 0; r < rounds; r++) {
     (per.get(f) ?? per.set(f, []).get(f)).push(ms);
   }
   totals.push(total);
-  console.log(`round ${r + 1}: ${total.toFixed(0)} ms`);
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`round ${r + 1}: ${total.toFixed(0)} ms (process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, reading included)`);
 }
 const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-console.log(`modules: ${files.length}; median round: ${med(totals).toFixed(0)} ms`);
+console.log(`modules: ${files.length}; median round: ${med(totals).toFixed(0)} ms, fastest: ${Math.min(...totals).toFixed(0)} ms`);
 const top = [...per].map(([f, a]) => [f.split('/').pop(), med(a)]).sort((a, b) => b[1] - a[1]).slice(0, 5);
 console.log(top.map(([f, ms]) => `${f} ${ms.toFixed(0)}`).join(', '));

@@ -148,6 +148,10 @@ function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint
   const base = t.section.offset;
   const secAddr = sec.addr;
   const limit = out.length;
+  if (is64 && le && t.isRela && entsize === 24 && ((rel.byteOffset + base) & 3) === 0) {
+    applyRela64Le(elf, sec, t, out, view, values);
+    return;
+  }
   let lastType = -1;
   let kind: RelocKind = NONE;
   for (let i = 0; i < t.count; i++) {
@@ -203,6 +207,56 @@ function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint
       const hi = Math.floor(v / TWO32) >>> 0;
       view.setUint32(offset + (le ? 0 : 4), lo, le);
       view.setUint32(offset + (le ? 4 : 0), hi, le);
+    }
+  }
+}
+
+/**
+ * applyTable for the common case (ELF64 little-endian RELA, table 4-byte aligned in memory): the
+ * entries are read as 32-bit words instead of through DataView; same checks, same results.
+ */
+function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView, values: Float64Array): void {
+  const file = elf.fileName;
+  const machine = elf.header.machine;
+  const rel = elf.bytes;
+  const u = new Uint32Array(rel.buffer, rel.byteOffset + t.section.offset, t.count * 6);
+  const nsyms = values.length;
+  const secAddr = sec.addr;
+  const limit = out.length;
+  let lastType = -1;
+  let kind: RelocKind = NONE;
+  for (let i = 0, j = 0; i < t.count; i++, j += 6) {
+    const offset = u[j + 1] * TWO32 + u[j];
+    const type = u[j + 2];
+    const sym = u[j + 3];
+    const addend = (u[j + 5] | 0) * TWO32 + u[j + 4];
+    if (type !== lastType) {
+      const k = relocKind(machine, type);
+      if (k === undefined) {
+        throw new DwarfError(`unsupported relocation type ${type} for machine ${machine} in ${t.section.name}`, { file, section: t.section.name, offset: i * 24 });
+      }
+      kind = k;
+      lastType = type;
+    }
+    const width = kind.width;
+    if (width === 0) continue;
+    if (!(offset + width <= limit)) {
+      throw new DwarfError(`relocation ${i} patches offset 0x${offset.toString(16)}, outside the ${limit}-byte section`, { file, section: t.section.name, offset: i * 24 });
+    }
+    if (sym >= nsyms) {
+      throw new DwarfError(`relocation ${i} names symbol ${sym}, past the ${nsyms}-entry symbol table`, { file, section: t.section.name, offset: i * 24 });
+    }
+    const s = values[sym];
+    if (Number.isNaN(s)) {
+      throw new DwarfError(`relocation ${i} uses symbol ${sym} whose value does not fit in a safe integer`, { file, section: t.section.name, offset: i * 24 });
+    }
+    let v = s + addend;
+    if (kind.pcrel) v -= secAddr + offset;
+    if (width === 4) {
+      view.setUint32(offset, v >>> 0, true);
+    } else {
+      view.setUint32(offset, v >>> 0, true);
+      view.setUint32(offset + 4, Math.floor(v / TWO32) >>> 0, true);
     }
   }
 }
