@@ -93,6 +93,28 @@ export class RelocationTable {
     return hi * TWO32 + lo;
   }
 
+  /** True when r_offset never decreases through the table (as linkers write them). */
+  isSortedByOffset(): boolean {
+    const v = this.view;
+    const le = this.le;
+    let prevHi = 0;
+    let prevLo = 0;
+    for (let i = 0, e = this.base; i < this.count; i++, e += this.entsize) {
+      let hi = 0;
+      let lo: number;
+      if (this.is64) {
+        lo = v.getUint32(e + (le ? 0 : 4), le);
+        hi = v.getUint32(e + (le ? 4 : 0), le);
+      } else {
+        lo = v.getUint32(e, le);
+      }
+      if (hi < prevHi || (hi === prevHi && lo < prevLo)) return false;
+      prevHi = hi;
+      prevLo = lo;
+    }
+    return true;
+  }
+
   /** Every r_offset, in table order; throws `ElfError` when one is 2^53 or more. */
   offsets(): Float64Array {
     const out = new Float64Array(this.count);

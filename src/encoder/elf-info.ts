@@ -167,6 +167,7 @@ export class RelocTargets {
       t = this.build(name);
       this.tables.set(name, t);
     }
+    if (t.offs === null) return this.sectionInSorted(t.tables[0], offset);
     // Binary search; the last relocation at an offset wins, as a map filled in order would.
     const { offs, order } = t;
     let lo = 0;
@@ -189,9 +190,26 @@ export class RelocTargets {
     return -1;
   }
 
+  /** sectionAt over one table already in offset order, searched in place. */
+  private sectionInSorted(rt: RelocationTable, offset: number): number {
+    let lo = 0;
+    let hi = rt.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rt.offset(mid) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0 || rt.offset(lo - 1) !== offset) return -1;
+    const sym = rt.sym(lo - 1);
+    const st = this.elf.symbolTable(rt.symtab);
+    return sym < st.count ? st.shndx(sym) : -1;
+  }
+
   private build(name: string): RelocIndex {
     const sec = this.elf.sectionByName(name);
     const tables = sec === undefined ? [] : this.elf.relocationsFor(sec).filter((t) => t.symtab !== 0);
+    // The usual case, one table in offset order, needs no copy of the offsets.
+    if (tables.length === 1 && tables[0].isSortedByOffset()) return { tables, offs: null, order: null };
     const parts = tables.map((t) => t.offsets());
     const n = parts.reduce((a, p) => a + p.length, 0);
     const offs = parts.length === 1 ? parts[0] : new Float64Array(n);
@@ -219,7 +237,8 @@ export class RelocTargets {
 /** Relocation offsets of one debug section, ascending, with the entry each came from. */
 interface RelocIndex {
   tables: RelocationTable[];
-  offs: Float64Array;
+  /** Null when `tables` is one table already in offset order (searched in place). */
+  offs: Float64Array | null;
   /** Entry number (counted across `tables`) of each sorted offset; null when already in order. */
   order: Int32Array | null;
 }

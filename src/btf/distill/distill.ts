@@ -50,6 +50,8 @@ export function distillBase(src: Btf, opts: { file?: string } = {}): Distilled {
   if (!oldBase) throw new BtfError('distilling needs split BTF (a base was not given)', { file: opts.file });
   const splitStart = src.startId;
   const idMap = new Int32Array(splitStart);
+  /** Marked base ids (ascending once marking is done). */
+  const marked: number[] = [];
 
   const mark = (from: number, id: number): void => {
     const { words, off } = src.record(id);
@@ -65,11 +67,13 @@ export function distillBase(src: Btf, opts: { file?: string } = {}): Distilled {
         );
       }
       idMap[r] = r;
+      marked.push(r);
       if ((k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && src.nameOff(r) !== 0) continue;
       mark(from, r);
     }
   };
   for (let id = splitStart; id < src.typeCount; id++) mark(id, id);
+  marked.sort((a, b) => a - b);
 
   // String pipe: source string offset -> destination offset, shared by both destinations.
   const strMap = new Map<number, number>();
@@ -92,8 +96,7 @@ export function distillBase(src: Btf, opts: { file?: string } = {}): Distilled {
 
   const base = new Btf({ le: src.le });
   const addDistilled = (dst: Btf, toBase: boolean): void => {
-    for (let i = 1; i < splitStart; i++) {
-      if (!idMap[i]) continue;
+    for (const i of marked) {
       const k = src.kind(i);
       const named = src.nameOff(i) !== 0;
       let nid: number;
