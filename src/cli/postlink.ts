@@ -63,7 +63,7 @@ export function postLinkCommand(setCode: (code: number) => void): CommandModule<
       for (const w of r.warnings) if (!a.verbose) process.stderr.write(`btfpost: ${a.module}: ${w}\n`);
       // In place: keep the module's compression; with -o: the output name's extension decides.
       const outCompression = a.output ? compressionForName(a.output) : compression;
-      await writeMaybeCompressed(a.output ?? a.module, r.bytes, outCompression);
+      await writeMaybeCompressed(a.output ?? a.module, r.chunks, outCompression);
       setCode(0);
     },
   };

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BtfpostError, ElfError } from '../common/errors.js';
-import { writeFileAtomic, type AtomicWriteOptions } from './write.js';
+import { concatChunks, writeFileAtomic, type AtomicWriteOptions } from './write.js';
 
 /** How a file is compressed. */
 export type Compression = 'none' | 'xz' | 'zstd' | 'gzip';
@@ -92,8 +92,12 @@ export async function compressBytes(bytes: Uint8Array, compression: Compression)
 }
 
 /** Compress `bytes` as `compression` and write them to `path` atomically. */
-export async function writeMaybeCompressed(path: string, bytes: Uint8Array, compression: Compression, opts?: AtomicWriteOptions): Promise<void> {
-  await writeFileAtomic(path, await compressBytes(bytes, compression), opts);
+export async function writeMaybeCompressed(path: string, data: Uint8Array | readonly Uint8Array[], compression: Compression, opts?: AtomicWriteOptions): Promise<void> {
+  if (compression === 'none') {
+    await writeFileAtomic(path, data, opts);
+    return;
+  }
+  await writeFileAtomic(path, await compressBytes(data instanceof Uint8Array ? data : concatChunks(data), compression), opts);
 }
 
 function runFilter(cmd: string, args: readonly string[], input: Uint8Array): Promise<Uint8Array> {

@@ -100,7 +100,108 @@ interface Placement {
  * gives a byte-identical file.
  */
 export function applyElfEdits(elf: ElfFile, plan: ElfEditPlan): Uint8Array {
+  return concatChunks(new ElfEditor(elf).run(plan));
+}
+
+/**
+ * `applyElfEdits` without assembling the file: the result is a list of pieces to write one after
+ * the other, most of them views of `elf.bytes` (which must stay unchanged until they are written).
+ * Saves a copy of the whole file when only a few sections change.
+ */
+export function applyElfEditsChunks(elf: ElfFile, plan: ElfEditPlan): readonly Uint8Array[] {
   return new ElfEditor(elf).run(plan);
+}
+
+/** The bytes of `chunks` in one new array. */
+export function concatChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+const PAGE = 4096;
+
+/**
+ * Output file under construction: bytes [0, prefix) come from `src` and are copied a page at a
+ * time only where something writes to them; bytes from `prefix` on live in a new zeroed tail.
+ */
+class OutputImage {
+  private readonly pages = new Map<number, Uint8Array>();
+  private readonly tail: Uint8Array;
+  private readonly scratch = new DataView(new ArrayBuffer(4));
+
+  constructor(private readonly src: Uint8Array, private readonly prefix: number, readonly length: number) {
+    this.tail = new Uint8Array(length - prefix);
+  }
+
+  /** Copy `bytes` to `off`. */
+  set(bytes: Uint8Array, off: number): void {
+    let i = 0;
+    while (i < bytes.length && off + i < this.prefix) {
+      const at = off + i;
+      const page = this.page(Math.floor(at / PAGE));
+      const inPage = at % PAGE;
+      const n = Math.min(bytes.length - i, PAGE - inPage, this.prefix - at);
+      page.set(bytes.subarray(i, i + n), inPage);
+      i += n;
+    }
+    if (i < bytes.length) this.tail.set(bytes.subarray(i), off + i - this.prefix);
+  }
+
+  /** Zero bytes [a, b). */
+  fill0(a: number, b: number): void {
+    let at = a;
+    while (at < b && at < this.prefix) {
+      const page = this.page(Math.floor(at / PAGE));
+      const inPage = at % PAGE;
+      const n = Math.min(b - at, PAGE - inPage, this.prefix - at);
+      page.fill(0, inPage, inPage + n);
+      at += n;
+    }
+    if (at < b) this.tail.fill(0, at - this.prefix, b - this.prefix);
+  }
+
+  setU32(off: number, v: number, le: boolean): void {
+    this.scratch.setUint32(0, v, le);
+    this.set(new Uint8Array(this.scratch.buffer), off);
+  }
+
+  setU16(off: number, v: number, le: boolean): void {
+    this.scratch.setUint16(0, v, le);
+    this.set(new Uint8Array(this.scratch.buffer, 0, 2), off);
+  }
+
+  /** The file as pieces: unchanged runs of `src`, copied pages, then the tail. */
+  chunks(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    const idx = [...this.pages.keys()].sort((x, y) => x - y);
+    let pos = 0;
+    for (const k of idx) {
+      const start = k * PAGE;
+      if (start > pos) out.push(this.src.subarray(pos, start));
+      const page = this.pages.get(k)!;
+      out.push(page);
+      pos = start + page.length;
+    }
+    if (pos < this.prefix) out.push(this.src.subarray(pos, this.prefix));
+    if (this.tail.length > 0) out.push(this.tail);
+    return out.length > 0 ? out : [new Uint8Array(0)];
+  }
+
+  private page(k: number): Uint8Array {
+    let p = this.pages.get(k);
+    if (p === undefined) {
+      p = this.src.slice(k * PAGE, Math.min((k + 1) * PAGE, this.prefix));
+      this.pages.set(k, p);
+    }
+    return p;
+  }
 }
 
 class ElfEditor {
@@ -154,7 +255,7 @@ class ElfEditor {
     return copy;
   }
 
-  run(plan: ElfEditPlan): Uint8Array {
+  run(plan: ElfEditPlan): Uint8Array[] {
     const elf = this.elf;
     if (elf.shnum === 0) throw this.err('file has no section header table; nothing can be edited');
     for (const e of plan.edits) this.applyOne(e);
@@ -364,7 +465,7 @@ class ElfEditor {
     return result;
   }
 
-  private layout(live: WorkSection[], newIndex: Int32Array, nameOffsets: Map<WorkSection, number>, sigMode: 'keep' | 'strip'): Uint8Array {
+  private layout(live: WorkSection[], newIndex: Int32Array, nameOffsets: Map<WorkSection, number>, sigMode: 'keep' | 'strip'): Uint8Array[] {
     const elf = this.elf;
     const E = elf.ehdrLayout;
     const S = elf.shdrLayout;
@@ -432,9 +533,7 @@ class ElfEditor {
     }
 
     const trailer = sigMode === 'keep' && elf.signature ? elf.signature.trailer : new Uint8Array(0);
-    const out = new Uint8Array(end + trailer.length);
-    out.set(src.subarray(0, Math.min(keepLen, end)), 0);
-    const view = new DataView(out.buffer);
+    const out = new OutputImage(src, Math.min(keepLen, end), end + trailer.length);
     const le = elf.le;
 
     // Zero bytes no live section uses any more, unless some live section still overlaps them.
@@ -444,7 +543,7 @@ class ElfEditor {
       const b = Math.min(stop, keepLen, end);
       if (b <= a) return;
       for (const [s, e] of liveRanges) if (s < b && e > a) return;
-      out.fill(0, a, b);
+      out.fill0(a, b);
     };
     for (const ws of this.work) {
       const o = ws.orig;
@@ -468,11 +567,11 @@ class ElfEditor {
     // Section header table.
     const writeWord = (off: number, v: number) => {
       if (elf.is64) {
-        view.setUint32(off + (le ? 0 : 4), v % TWO32, le);
-        view.setUint32(off + (le ? 4 : 0), Math.floor(v / TWO32), le);
+        out.setU32(off + (le ? 0 : 4), v % TWO32, le);
+        out.setU32(off + (le ? 4 : 0), Math.floor(v / TWO32), le);
       } else {
         if (v > 0xffffffff) throw this.err(`value 0x${v.toString(16)} does not fit in ELF32`);
-        view.setUint32(off, v, le);
+        out.setU32(off, v, le);
       }
     };
     const newShstrndx = newIndex[elf.shstrndx];
@@ -484,12 +583,12 @@ class ElfEditor {
         if (o.index === 0) continue;
         if (p.offset !== o.offset && o.type !== SHT_NOBITS && o.type !== SHT_NULL) writeWord(h + S.offset, p.offset);
         if (p.ws.data !== null && p.size !== o.size) writeWord(h + S.size, p.size);
-        if (o.link !== 0 && o.link < newIndex.length && newIndex[o.link] !== o.link) view.setUint32(h + S.link, newIndex[o.link], le);
-        if (infoIsSection(o) && o.info !== 0 && o.info < newIndex.length && newIndex[o.info] !== o.info) view.setUint32(h + S.info, newIndex[o.info], le);
+        if (o.link !== 0 && o.link < newIndex.length && newIndex[o.link] !== o.link) out.setU32(h + S.link, newIndex[o.link], le);
+        if (infoIsSection(o) && o.info !== 0 && o.info < newIndex.length && newIndex[o.info] !== o.info) out.setU32(h + S.info, newIndex[o.info], le);
       } else {
-        out.fill(0, h, h + S.entrySize);
-        view.setUint32(h + S.name, nameOffsets.get(p.ws) ?? 0, le);
-        view.setUint32(h + S.type, SHT_PROGBITS, le);
+        out.fill0(h, h + S.entrySize);
+        out.setU32(h + S.name, nameOffsets.get(p.ws) ?? 0, le);
+        out.setU32(h + S.type, SHT_PROGBITS, le);
         writeWord(h + S.offset, p.offset);
         writeWord(h + S.size, p.size);
         writeWord(h + S.addralign, p.ws.align);
@@ -500,26 +599,26 @@ class ElfEditor {
     const sh0 = shoff;
     if (newCount !== oldCount) {
       if (newCount >= SHN_LORESERVE) {
-        view.setUint16(E.shnum, 0, le);
+        out.setU16(E.shnum, 0, le);
         writeWord(sh0 + S.size, newCount);
       } else {
-        view.setUint16(E.shnum, newCount, le);
+        out.setU16(E.shnum, newCount, le);
         writeWord(sh0 + S.size, 0);
       }
     }
     if (newShstrndx !== elf.shstrndx) {
       if (newShstrndx >= SHN_LORESERVE) {
-        view.setUint16(E.shstrndx, SHN_XINDEX, le);
-        view.setUint32(sh0 + S.link, newShstrndx, le);
+        out.setU16(E.shstrndx, SHN_XINDEX, le);
+        out.setU32(sh0 + S.link, newShstrndx, le);
       } else {
-        view.setUint16(E.shstrndx, newShstrndx, le);
-        if (hdr.shstrndxRaw === SHN_XINDEX) view.setUint32(sh0 + S.link, 0, le);
+        out.setU16(E.shstrndx, newShstrndx, le);
+        if (hdr.shstrndxRaw === SHN_XINDEX) out.setU32(sh0 + S.link, 0, le);
       }
     }
     if (shoff !== oldShoff) writeWord(E.shoff, shoff);
 
     out.set(trailer, end);
-    return out;
+    return out.chunks();
   }
 }
 
@@ -559,7 +658,8 @@ export interface AtomicWriteOptions {
  * given the original's mode and renamed over the original. On any error the temporary file is
  * removed, the original is left untouched and a `BtfpostError` with code 'io' is thrown.
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[], opts: AtomicWriteOptions = {}): Promise<void> {
+  const chunks = data instanceof Uint8Array ? [data] : data;
   const fs: AtomicWriteFs = { stat: fsp.stat, open: fsp.open, rename: fsp.rename, unlink: fsp.unlink, ...opts.fs };
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -574,11 +674,15 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, opts: Ato
     const fh = await fs.open(tmp, 'wx', mode ?? 0o666);
     created = true;
     try {
-      let off = 0;
-      while (off < bytes.length) {
-        const { bytesWritten } = await fh.write(bytes, off, bytes.length - off, off);
-        if (bytesWritten <= 0) throw new Error('short write');
-        off += bytesWritten;
+      let pos = 0;
+      for (const bytes of chunks) {
+        let off = 0;
+        while (off < bytes.length) {
+          const { bytesWritten } = await fh.write(bytes, off, bytes.length - off, pos + off);
+          if (bytesWritten <= 0) throw new Error('short write');
+          off += bytesWritten;
+        }
+        pos += bytes.length;
       }
       if (mode !== undefined) await fh.chmod(mode);
       await fh.sync();

@@ -41,7 +41,7 @@ export class BatchRunner {
         base: this.base, features: parseFeatureLists(lists), langExclude: this.s.langExclude, distilled: this.s.distilled,
         baseSection: this.s.baseSection, standalone: this.s.standalone, stripSignature: this.s.stripSignature,
       });
-      await writeMaybeCompressed(file, r.bytes, compression);
+      await writeMaybeCompressed(file, r.chunks, compression);
       return done({ result: 'ok', types: r.types, btfBytes: r.btfBytes, baseBytes: r.baseBytes, warnings: r.warnings.length ? r.warnings : undefined });
     } catch (e) {
       if (!(e instanceof BtfpostError)) {

@@ -7,9 +7,9 @@ import { serializeBtf } from '../btf/wire/serialize.js';
 import { distillBase } from '../btf/distill/index.js';
 import { encodeBtf, type EncodeFeatures } from '../encoder/index.js';
 import { resolveBtfIds, unresolveBtfIds } from '../btfids/index.js';
-import { applyElfEdits, parseElf, type ElfFile } from '../elf/index.js';
+import { applyElfEdits, concatChunks, parseElf, type ElfFile } from '../elf/index.js';
 import { btfFromBytes } from '../btf/load.js';
-import { setBtfSections, type BaseSectionName } from './write-ko.js';
+import { setBtfSectionsChunks, type BaseSectionName } from './write-ko.js';
 
 /** How to run the job. */
 export interface PostLinkOptions {
@@ -30,7 +30,12 @@ export interface PostLinkOptions {
 
 /** What the job produced. */
 export interface PostLinkResult {
-  bytes: Uint8Array;
+  /** The new module as pieces to write in order (views of the input where it is unchanged). */
+  chunks: readonly Uint8Array[];
+  /** Its size in bytes. */
+  size: number;
+  /** The new module in one array (assembled on first use). */
+  readonly bytes: Uint8Array;
   /** Own types in `.BTF`. */
   types: number;
   btfBytes: number;
@@ -77,10 +82,17 @@ export function postLink(bytes: Uint8Array, file: string, opts: PostLinkOptions)
   step(ids.skipped ? `.BTF_ids: nothing to do (${ids.skipped})` : `.BTF_ids: ${ids.stats.slots} slots, ${ids.stats.resolved}/${ids.stats.names} names resolved`);
   const btfRaw = serializeBtf(btf);
   const baseRaw = distilled ? serializeBtf(distilled) : null;
-  const out = setBtfSections(elf, { btf: btfRaw, base: baseRaw, baseSection: opts.baseSection, btfIds: ids.changed ? ids.patched : null }, { stripSignature: opts.stripSignature });
-  step(`.BTF ${btfRaw.length} bytes${baseRaw ? `, ${opts.baseSection ?? '.BTF.base'} ${baseRaw.length} bytes` : ''}; module ${bytes.length} -> ${out.length} bytes`);
+  const chunks = setBtfSectionsChunks(elf, { btf: btfRaw, base: baseRaw, baseSection: opts.baseSection, btfIds: ids.changed ? ids.patched : null }, { stripSignature: opts.stripSignature });
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  step(`.BTF ${btfRaw.length} bytes${baseRaw ? `, ${opts.baseSection ?? '.BTF.base'} ${baseRaw.length} bytes` : ''}; module ${bytes.length} -> ${size} bytes`);
+  let whole: Uint8Array | null = null;
   return {
-    bytes: out, types: btf.count, btfBytes: btfRaw.length, baseBytes: baseRaw?.length ?? 0, baseTypes: distilled?.count ?? 0,
+    chunks, size,
+    get bytes() {
+      return (whole ??= concatChunks(chunks));
+    },
+    types: btf.count, btfBytes: btfRaw.length, baseBytes: baseRaw?.length ?? 0, baseTypes: distilled?.count ?? 0,
     btfIdsSlots: ids.stats.slots, warnings: ids.warnings,
   };
 }

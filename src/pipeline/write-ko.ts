@@ -2,7 +2,7 @@
 // removed, every other byte kept; signed modules refused unless the signature may be dropped.
 
 import { BtfpostError } from '../common/errors.js';
-import { applyElfEdits, parseElf, type ElfEdit, type ElfFile } from '../elf/index.js';
+import { applyElfEdits, applyElfEditsChunks, concatChunks, parseElf, type ElfEdit, type ElfFile } from '../elf/index.js';
 import type { Btf } from '../btf/model/btf.js';
 import { resolveBtfIds, unresolveBtfIds } from '../btfids/index.js';
 import { DISTILLED_BASE_SECTIONS } from '../btf/load.js';
@@ -29,6 +29,11 @@ export interface BtfSections {
  * @throws BtfpostError when the module is signed and `stripSignature` is false.
  */
 export function setBtfSections(elf: ElfFile, s: BtfSections, opts: { stripSignature?: boolean } = {}): Uint8Array {
+  return concatChunks(setBtfSectionsChunks(elf, s, opts));
+}
+
+/** `setBtfSections` as pieces to write in order, mostly views of `elf.bytes` (see applyElfEditsChunks). */
+export function setBtfSectionsChunks(elf: ElfFile, s: BtfSections, opts: { stripSignature?: boolean } = {}): readonly Uint8Array[] {
   if (elf.signature && !opts.stripSignature) {
     throw new BtfpostError('unsupported', 'module is signed; writing BTF would void the signature (sign after BTF, or pass --strip-signature)', { file: elf.fileName });
   }
@@ -44,7 +49,7 @@ export function setBtfSections(elf: ElfFile, s: BtfSections, opts: { stripSignat
   }
   if (want && s.base) put(want, s.base);
   if (s.btfIds) edits.push({ op: 'patch', section: '.BTF_ids', offset: 0, data: s.btfIds });
-  return applyElfEdits(elf, { edits, signature: opts.stripSignature ? 'strip' : 'keep' });
+  return applyElfEditsChunks(elf, { edits, signature: opts.stripSignature ? 'strip' : 'keep' });
 }
 
 /**

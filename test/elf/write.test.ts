@@ -1,5 +1,7 @@
 // Writer tests: identity round trips, adding/removing/replacing/patching sections, renumbering, extended numbering, signatures.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ElfError } from '../../src/common/errors.js';
 import {
@@ -14,7 +16,10 @@ import {
   SHT_SYMTAB,
   SHT_SYMTAB_SHNDX,
   applyElfEdits,
+  applyElfEditsChunks,
+  concatChunks,
   parseElf,
+  writeFileAtomic,
   type ElfEdit,
   type ElfFile,
 } from '../../src/elf/index.js';
@@ -349,5 +354,41 @@ describe('module signature', () => {
     expect(sameBytes(ek.signature!.trailer, e.signature!.trailer)).toBe(true);
     const stripped = applyElfEdits(e, { edits: [{ op: 'add', name: '.BTF', data: bytesOf(64, 6) }], signature: 'strip' });
     expect(sameBytes(stripped, unsignedAdd)).toBe(true);
+  });
+});
+
+describe('applyElfEditsChunks', () => {
+  it('gives the bytes of applyElfEdits as views of the input plus the pages and tail it changed', () => {
+    const buf = fixture('x86_64.o');
+    const elf = parseElf(buf);
+    const text = elf.sectionByName('.text')!;
+    const patch = new Uint8Array(Math.min(8, text.size)).fill(0x90);
+    const plan = {
+      edits: [
+        { op: 'patch' as const, section: '.text', offset: 0, data: patch },
+        { op: 'add' as const, name: '.BTF', data: new Uint8Array(5000).fill(7) },
+      ],
+    };
+    const whole = applyElfEdits(parseElf(buf), plan);
+    const chunks = applyElfEditsChunks(elf, plan);
+    expect(Buffer.from(concatChunks(chunks)).equals(Buffer.from(whole))).toBe(true);
+    // Unchanged runs are not copied: at least one piece shares the input's memory.
+    expect(chunks.some((c) => c.buffer === elf.bytes.buffer)).toBe(true);
+    const copied = chunks.filter((c) => c.buffer !== elf.bytes.buffer).reduce((n, c) => n + c.length, 0);
+    expect(copied).toBeLessThan(whole.length);
+    // The input itself is untouched.
+    expect(Buffer.from(elf.bytes).equals(Buffer.from(buf))).toBe(true);
+  });
+
+  it('writes chunks back to back with writeFileAtomic', async () => {
+    const t = tempDir();
+    try {
+      const p = join(t.dir, 'x.o');
+      const parts = [new Uint8Array([1, 2]), new Uint8Array(0), new Uint8Array([3, 4, 5])];
+      await writeFileAtomic(p, parts);
+      expect([...readFileSync(p)]).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      t.cleanup();
+    }
   });
 });
