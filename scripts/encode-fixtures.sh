@@ -32,6 +32,16 @@ done
   "$PAHOLE" --version
 } > "$out/TOOLS.txt"
 
+# Clang's btf_decl_tag / btf_type_tag annotations (DW_TAG_LLVM_annotation), which gcc does not emit.
+if command -v clang >/dev/null; then
+  clang "${cflags[@]}" -c "$src/tags.c" -o "$out/tags.o"
+  cp "$out/tags.o" "$tmp/x.o"
+  "$PAHOLE" -J --btf_features=$FEATURES --btf_features=+reproducible_build --lang_exclude=rust \
+    --btf_encode_detached="$out/tags.btf" "$tmp/x.o"
+  "$PAHOLE" -J --btf_features=reproducible_build --btf_encode_detached="$out/tags.nofeat.btf" "$tmp/x.o"
+  clang --version | head -1 >> "$out/TOOLS.txt"
+fi
+
 # Big-endian: the same types file built by Debian's s390x cross compiler, with pahole 1.30's BTF.
 if command -v s390x-linux-gnu-gcc >/dev/null; then
   s390x-linux-gnu-gcc "${cflags[@]}" -c "$src/types.c" -o "$out/types-s390x.o"

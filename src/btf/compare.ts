@@ -3,13 +3,14 @@
 // Two BTFs describe the same types when deduplicating them together maps every type of one onto
 // a type of the other: the combined BTF (A's types, then B's) is deduplicated and the sets of
 // canonical ids reached from A and from B are compared. VAR and DATASEC are never merged by
-// dedup, so they are compared by name and canonical type (DATASEC: by name and entries).
+// dedup, so they are compared by name and canonical type (DATASEC: by name and entries), and so
+// are DECL_TAGs on a VAR.
 
 import { BtfError } from '../common/errors.js';
 import { Btf } from './model/btf.js';
 import { forEachStrField, forEachTypeIdField } from './model/fields.js';
 import { dedupBtfWithMap } from './dedup/index.js';
-import { BTF_KIND_DATASEC, BTF_KIND_VAR, kindName } from './wire/kinds.js';
+import { BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_VAR, kindName } from './wire/kinds.js';
 
 /** Result of compareBtf. */
 export interface BtfComparison {
@@ -55,10 +56,14 @@ export function compareBtf(a: Btf, b: Btf, opts: { maxListed?: number } = {}): B
   const all = concat(a, b);
   const { map } = dedupBtfWithMap(all);
   const start = a.startId;
+  const isVar = (id: number): boolean => id !== 0 && all.kind(id) === BTF_KIND_VAR;
   const key = (id: number): string => {
-    // VAR/DATASEC: by name and what they refer to (canonically).
+    // VAR, DATASEC and DECL_TAG on a VAR (never merged by dedup): by name and what they refer to,
+    // canonically; anything else by its canonical id.
     const k = all.kind(id);
     if (k === BTF_KIND_VAR) return `V:${all.name(id)}:${map[all.sizeType(id)]}:${all.extra(id, 0)}`;
+    if (k === BTF_KIND_DECL_TAG && isVar(all.sizeType(id))) return `G:${all.name(id)}:${key(all.sizeType(id))}:${all.extra(id, 0)}`;
+    if (k !== BTF_KIND_DATASEC) return `T:${map[id]}`;
     const { words, off } = all.record(id);
     const refs: string[] = [];
     // Entries name input ids: a VAR by its own key, anything else by its canonical id.
@@ -74,9 +79,10 @@ export function compareBtf(a: Btf, b: Btf, opts: { maxListed?: number } = {}): B
     const s = new Map<string, number>();
     for (let id = from; id < from + count; id++) {
       const k = all.kind(id);
+      const byKey = k === BTF_KIND_VAR || k === BTF_KIND_DATASEC || (k === BTF_KIND_DECL_TAG && isVar(all.sizeType(id)));
       // A type equal to a base type is a leftover duplicate of it, not a type of its own.
-      if (k !== BTF_KIND_VAR && k !== BTF_KIND_DATASEC && map[id] < start) continue;
-      const kk = k === BTF_KIND_VAR || k === BTF_KIND_DATASEC ? key(id) : `T:${map[id]}`;
+      if (!byKey && map[id] < start) continue;
+      const kk = byKey ? key(id) : `T:${map[id]}`;
       if (!s.has(kk)) s.set(kk, id);
     }
     return s;

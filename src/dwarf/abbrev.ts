@@ -252,6 +252,13 @@ export class AbbrevTable {
   /** One past the last byte of the table in .debug_abbrev. */
   readonly end: number;
 
+  private tagSet: Set<number> | null = null;
+
+  /** True when some abbreviation of the table has tag `tag` (so a DIE with that tag can occur). */
+  hasTag(tag: number): boolean {
+    return (this.tagSet ??= new Set(this.tag)).has(tag);
+  }
+
   /** Use `compileAbbrevTable`. */
   constructor(init: {
     offset: number; end: number; dense: Int32Array; sparse: Map<number, number> | null; code: Float64Array; tag: Uint32Array;

@@ -317,7 +317,8 @@ export class Encoder {
       this.btf.add(BTF_KIND_INT, this.btf.addStr('int'), 0, false, 4, [(BTF_INT_SIGNED << 24) | 32]);
       this.hasIndexType = true;
     }
-    if (this.f.decl_tag) this.encodeTypeDeclTags();
+    // Annotations are clang's: units whose abbreviations have none need no second member walk.
+    if (this.f.decl_tag && u.abbrevs.hasTag(DW_TAG_LLVM_annotation)) this.encodeTypeDeclTags();
     this.encodeFunctions();
     if (this.f.var || this.f.global_var) this.encodeVariables();
     // Forget this unit's ids.
@@ -773,7 +774,7 @@ export class Encoder {
 
   /** Annotations among the children of the cursor's DIE; leaves the cursor past its subtree. */
   private childAnnots(cur: D.DieCursor, component: number, out: Annot[]): void {
-    if (!cur.hasChildren) return;
+    if (!cur.hasChildren || !cur.unit.abbrevs.hasTag(DW_TAG_LLVM_annotation)) return;
     const d = cur.depth;
     while (cur.nextChild(d)) {
       if (cur.tag === DW_TAG_LLVM_annotation) this.pushAnnot(cur, component, out);
@@ -911,6 +912,11 @@ export class Encoder {
         annots: fn.annots,
       };
       if (fn.unspec) state.params.push({ name: '', type: 0 });
+      // pahole adds a saved function's parameter names and annotation values to the string
+      // section when it saves the function (the FUNC's own name only when it is emitted), so
+      // strings of later variables follow them.
+      for (const p of state.params) if (p.name !== '') this.btf.addStr(p.name);
+      for (const a of state.annots) this.btf.addStr(a.value);
       this.states.save(state);
     }
   }

@@ -5,6 +5,7 @@ import { BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BT
 import { BtfpostError } from '../../src/common/errors.js';
 import { parseElf } from '../../src/elf/index.js';
 import { encodeBtf, KBUILD_FEATURES, parseFeatureLists } from '../../src/encoder/index.js';
+import { serializeBtf } from '../../src/btf/wire/serialize.js';
 import { fixture } from '../helpers/testdata.js';
 import { compareEncoded, expectedBtf, loadObject } from './helpers.js';
 
@@ -20,7 +21,7 @@ function find(btf: Btf, kind: number, name: string): number {
 }
 
 describe('encoder vs pahole 1.30', () => {
-  for (const obj of ['types', 'funcs', 'percpu', 'types-dwarf4']) {
+  for (const obj of ['types', 'funcs', 'percpu', 'types-dwarf4', 'tags']) {
     it(`${obj}.o with Kbuild's features equals pahole's BTF`, () => {
       const cmp = compareEncoded(encode(`${obj}.o`), expectedBtf(`${obj}.btf`));
       expect({ onlyInA: cmp.onlyInA, onlyInB: cmp.onlyInB }).toEqual({ onlyInA: [], onlyInB: [] });
@@ -31,6 +32,22 @@ describe('encoder vs pahole 1.30', () => {
       expect({ onlyInA: cmp.onlyInA, onlyInB: cmp.onlyInB }).toEqual({ onlyInA: [], onlyInB: [] });
     });
   }
+});
+
+describe('clang annotations', () => {
+  it('tags.o (btf_decl_tag, btf_type_tag) encodes to the bytes pahole writes, string order included', () => {
+    // pahole adds a saved function's parameter names and tag values before later variables' names.
+    const ours = serializeBtf(encode('tags.o'));
+    expect(Buffer.from(ours).equals(Buffer.from(fixture('encoder/tags.btf')))).toBe(true);
+  });
+  it('skips the annotation walk for units without annotations, and still finds them where they are', () => {
+    const withTags = encode('tags.o');
+    let tags = 0;
+    for (let id = 1; id < withTags.typeCount; id++) if (withTags.kind(id) === BTF_KIND_DECL_TAG) tags++;
+    expect(tags).toBe(8);
+    const gcc = encode('types.o');
+    for (let id = 1; id < gcc.typeCount; id++) expect(gcc.kind(id)).not.toBe(BTF_KIND_DECL_TAG);
+  });
 });
 
 describe('encoding rules', () => {
