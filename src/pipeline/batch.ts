@@ -59,35 +59,44 @@ export async function runBatch(files: readonly string[], settings: BatchSettings
     let next = 0;
     const worker = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
     await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve) => {
-      let current = -1;
       const start = () => {
+        let current = -1;
+        let stopping = false;
+        let ended = false;
         // Processes rather than threads: with one job per core, V8's own helper threads (concurrent
         // marking and compilation) only compete with the other jobs, so each worker runs without them.
         const w = fork(worker, [], { execArgv: [...WORKER_V8_FLAGS], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
         const feed = () => {
           if (next >= files.length) {
             current = -1;
+            stopping = true;
             w.disconnect();
             return;
           }
           current = order[next++];
           w.send({ file: files[current] });
         };
+        const end = (why: string) => {
+          if (ended) return;
+          ended = true;
+          // A worker that dies (out of memory, killed) fails the module it had; the run goes on
+          // with a new worker while modules are left.
+          if (current >= 0) {
+            finish(current, { module: files[current], result: 'failed', error: `worker process ended (${why})`, types: 0, btfBytes: 0, baseBytes: 0, ms: 0 });
+            current = -1;
+          }
+          if (!stopping && next < files.length) start();
+          else resolve();
+        };
         w.on('message', (r: BatchModuleResult) => {
           finish(current, r);
           feed();
         });
-        w.on('exit', (code, signal) => {
-          if (current < 0) {
-            resolve();
-            return;
-          }
-          // The worker died inside a module (out of memory, killed): that module fails, the run goes on.
-          const why = signal !== null ? `signal ${signal}` : `exit code ${code}`;
-          finish(current, { module: files[current], result: 'failed', error: `worker process ended (${why})`, types: 0, btfBytes: 0, baseBytes: 0, ms: 0 });
-          current = -1;
-          if (next < files.length) start();
-          else resolve();
+        w.on('exit', (code, signal) => end(signal !== null ? `signal ${signal}` : `exit code ${code}`));
+        w.on('error', (e) => {
+          // A process that never started reports nothing else; otherwise 'exit' follows with the cause.
+          if (w.pid === undefined) end(e.message);
+          else w.kill();
         });
         w.send({ settings });
         feed();

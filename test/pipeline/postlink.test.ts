@@ -8,7 +8,7 @@ import { postLink } from '../../src/pipeline/postlink.js';
 import { BatchReportSchema } from '../../src/pipeline/batch-schema.js';
 import { parseFeatureLists, KBUILD_FEATURES } from '../../src/encoder/index.js';
 import { fixture, ROOT } from '../helpers/testdata.js';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 const section = (bytes: Uint8Array, name: string) => {
@@ -96,6 +96,41 @@ describe('batch runs', () => {
     expect(readFileSync(join(dir, 'j1', 'broken.ko')).length).toBe(7);
     expect(same(section(readFileSync(join(dir, 'j2', 'a.ko')), '.BTF.base'), fixture('postlink/tcp_bbr.BTF.base'))).toBe(true);
   });
+});
+
+describe('batch worker processes', () => {
+  // A worker killed while it holds a module (as the OOM killer would) fails that module only.
+  it.skipIf(!existsSync(join(ROOT, 'dist', 'pipeline', 'batch-worker.js')) || !existsSync('/proc'))('a worker killed mid-module fails that module; the others are written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'btfpost-kill-'));
+    writeFileSync(join(dir, 'vmlinux.btf'), fixture('btf/vmlinux-6.12.btf.gz'));
+    const mods = join(dir, 'mods');
+    mkdirSync(mods);
+    const input = fixture('postlink/tcp_bbr.pre-btf.ko.gz');
+    for (let i = 0; i < 6; i++) writeFileSync(join(mods, `m${i}.ko`), input);
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'btfpost'), 'batch', mods, '-B', join(dir, 'vmlinux.btf'), '--distilled-base', '--jobs', '2', '--report', join(dir, 'r.json')], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // The first worker process: it is parsing the base for its first module as soon as it exists.
+    let victim = 0;
+    for (let tries = 0; tries < 500 && victim === 0; tries++) {
+      try {
+        const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
+        if (kids) victim = Number(kids.split(/\s+/)[0]);
+      } catch {
+        // Not there yet.
+      }
+      if (victim === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(victim).toBeGreaterThan(0);
+    process.kill(victim, 'SIGKILL');
+    expect(await exited).toBe(2);
+    const r = BatchReportSchema.parse(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')));
+    expect(r.failed).toBe(1);
+    expect(r.ok).toBe(5);
+    const dead = r.modules.find((m) => m.result === 'failed')!;
+    expect(dead.error).toMatch(/worker process ended \(signal SIGKILL\)/);
+    expect(same(readFileSync(dead.module), input)).toBe(true);
+    for (const m of r.modules.filter((x) => x.result === 'ok')) expect(same(section(readFileSync(m.module), '.BTF.base'), fixture('postlink/tcp_bbr.BTF.base'))).toBe(true);
+  }, 60_000);
 });
 
 describe('atomic writes', () => {
