@@ -59,6 +59,13 @@ export function languageCodes(list: ReadonlyArray<string | number>): number[] {
  *   malformed ELF, BtfError when deduplication fails.
  */
 export function encodeBtf(elf: ElfFile, opts: EncodeOptions = {}): EncodeResult {
+  const { raw, stats } = encodeRaw(elf, opts);
+  const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName });
+  return { btf, stats };
+}
+
+/** The encoding step alone; kept apart so that the DWARF state can be collected before dedup. */
+function encodeRaw(elf: ElfFile, opts: EncodeOptions): { raw: Btf; stats: EncodeStats } {
   const features = opts.features ?? noFeatures();
   const dwarf = openDwarf(elf);
   const kfuncs = features.decl_tag_kfuncs ? listKfuncs(elf).map((k) => ({ name: k.name, flags: k.flags })) : [];
@@ -68,9 +75,7 @@ export function encodeBtf(elf: ElfFile, opts: EncodeOptions = {}): EncodeResult 
     langExclude: languageCodes(opts.langExclude ?? []),
     kfuncs,
   });
-  const raw = enc.run();
-  const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName });
-  return { btf, stats: enc.stats };
+  return { raw: enc.run(), stats: enc.stats };
 }
 
 /**
