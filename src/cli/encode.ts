@@ -1,6 +1,6 @@
 // `btfpost encode ELF [--btf_base BASE] [--btf_features LIST] [-j N] (--detached OUT | -J)`: DWARF → BTF like `pahole -J`.
 
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { z } from 'zod';
 import { serializeBtf, type Btf } from '../btf/index.js';
@@ -68,8 +68,9 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
     handler: async (argv) => {
       const feats = features(argv.btf_features, argv.btf_features_strict);
       const base = argv.btf_base ? (await loadBtfFile(argv.btf_base)).btf : null;
-      const file = await readFile(argv.file);
-      const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength); // a view, not a copy
+      const jobs = argv.jobs ?? 1;
+      // With worker threads the file is read into shared memory once, so no thread needs a copy.
+      const bytes = jobs > 1 ? await readFileShared(argv.file) : await readFileView(argv.file);
       const elf = parseElf(bytes, argv.file);
       if (argv.J && elf.signature && !argv['allow-signed']) {
         throw new BtfpostError('unsupported', 'module is signed; writing .BTF would invalidate the signature (use --allow-signed to drop it and sign again afterwards)', { file: argv.file });
@@ -77,7 +78,6 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
       const langExclude = (argv.lang_exclude ?? '').split(',').filter((s) => s !== '');
       let btf: Btf;
       try {
-        const jobs = argv.jobs ?? 1;
         btf = jobs > 1
           ? (await encodeBtfParallel(elf, { base, features: feats, langExclude, jobs })).btf
           : encodeBtf(elf, { base, features: feats, langExclude }).btf;
@@ -101,4 +101,35 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
       setCode(0);
     },
   };
+}
+
+async function readFileView(path: string): Promise<Uint8Array> {
+  try {
+    const file = await readFile(path);
+    return new Uint8Array(file.buffer, file.byteOffset, file.byteLength); // a view, not a copy
+  } catch (e) {
+    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
+  }
+}
+
+/** The file's bytes in a SharedArrayBuffer (for worker threads to read without copies). */
+async function readFileShared(path: string): Promise<Uint8Array> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      const bytes = new Uint8Array(new SharedArrayBuffer(size));
+      let off = 0;
+      while (off < size) {
+        const { bytesRead } = await fh.read(bytes, off, size - off, off);
+        if (bytesRead === 0) throw new Error('file shrank while being read');
+        off += bytesRead;
+      }
+      return bytes;
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
+  }
 }

@@ -104,14 +104,23 @@ export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jo
   const kfuncs = features.decl_tag_kfuncs ? listKfuncs(elf).map((k) => ({ name: k.name, flags: k.flags })) : [];
   const langExclude = languageCodes(opts.langExclude ?? []);
   const bytes = elf.fileBytes;
-  const shared = new SharedArrayBuffer(bytes.length);
-  new Uint8Array(shared).set(bytes);
+  // Workers read the file in place when it already lives in shared memory (see readFileShared).
+  let shared: SharedArrayBuffer;
+  let fileOffset = 0;
+  if (bytes.buffer instanceof SharedArrayBuffer) {
+    shared = bytes.buffer;
+    fileOffset = bytes.byteOffset;
+  } else {
+    shared = new SharedArrayBuffer(bytes.length);
+    new Uint8Array(shared).set(bytes);
+  }
   const baseRaw = base ? serializeBtf(base) : null;
-  const chunks = await Promise.all(bounds.slice(0, -1).map((from, k) => new Promise<EncodedChunk>((resolve, reject) => {
+  // This thread encodes the first run itself while workers encode the others.
+  const later = bounds.slice(1, -1).map((from, i) => new Promise<EncodedChunk>((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url));
     const job: ChunkJob = {
-      file: shared, fileLength: bytes.length, fileName: elf.fileName, base: baseRaw, features, langExclude, kfuncs,
-      from, to: bounds[k + 1], first: k === 0,
+      file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, base: baseRaw, features, langExclude, kfuncs,
+      from, to: bounds[i + 2], first: false,
     };
     w.once('message', (m: { ok: boolean; chunk?: EncodedChunk; name?: string; message?: string }) => {
       void w.terminate();
@@ -120,11 +129,14 @@ export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jo
     });
     w.once('error', reject);
     w.postMessage(job);
-  }))).catch(() => null);
-  if (!chunks) return encodeBtf(elf, opts); // a worker failed: the single-threaded run reports it
+  }));
+  const settled = Promise.all(later).catch(() => null);
   const enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
+  enc.encodeUnits(bounds[0], bounds[1]);
+  const chunks = await settled;
+  if (!chunks) return encodeBtf(elf, opts); // a worker failed: the single-threaded run reports it
   try {
-    chunks.forEach((c, k) => enc.absorbChunk(c, k === 0));
+    for (const c of chunks) enc.absorbChunk(c, false);
   } catch (e) {
     if (e instanceof ChunkMergeError) return encodeBtf(elf, opts);
     throw e;

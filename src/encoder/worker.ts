@@ -10,6 +10,7 @@ import type { EncodeFeatures } from './features.js';
 /** The job a worker is sent. */
 export interface ChunkJob {
   file: SharedArrayBuffer;
+  fileOffset: number;
   fileLength: number;
   fileName?: string;
   base: Uint8Array | null;
@@ -23,7 +24,7 @@ export interface ChunkJob {
 
 parentPort!.once('message', (job: ChunkJob) => {
   try {
-    const elf = parseElf(new Uint8Array(job.file, 0, job.fileLength), job.fileName);
+    const elf = parseElf(new Uint8Array(job.file, job.fileOffset, job.fileLength), job.fileName);
     const base = job.base ? parseBtf(job.base) : null;
     const enc = new Encoder(elf, openDwarf(elf), {
       base, features: job.features, langExclude: job.langExclude, kfuncs: job.kfuncs, afterFirstChunk: !job.first,

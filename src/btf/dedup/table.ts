@@ -36,17 +36,8 @@ export class CandidateTable {
 
   /** An independent copy. */
   clone(): CandidateTable {
-    const t = Object.create(CandidateTable.prototype) as CandidateTable;
-    t.keys = this.keys.slice();
-    t.heads = this.heads.slice();
-    t.epochs = this.epochs.slice();
-    t.slotsUsed = this.slotsUsed;
-    t.nodeId = this.nodeId.slice();
-    t.nodeNext = this.nodeNext.slice();
-    t.nodes = this.nodes;
-    t.size = this.size;
-    t.cap = this.cap;
-    t.epoch = this.epoch;
+    const t = new CandidateTable(0);
+    t.copyFrom(this);
     return t;
   }
 

@@ -192,12 +192,8 @@ export class Btf {
    * libbpf looks up split BTF strings), or -1. Compares bytes; the index is built once.
    */
   findStrBytes(src: Uint8Array, start: number, end: number): number {
-    if (this.base) {
-      const b = this.base.findStrBytes(src, start, end);
-      if (b >= 0) return b;
-    } else if (start === end) {
-      return 0;
-    }
+    const b = this.inBase(src, start, end);
+    if (b >= 0) return b;
     const local = this.ownStrings().find(src, start, end);
     return local < 0 ? -1 : local + this.startStrOff;
   }
@@ -219,17 +215,19 @@ export class Btf {
 
   /** `addStr` for the bytes `src[start..end)` (no NUL among them). */
   addStrBytes(src: Uint8Array, start: number, end: number): number {
-    if (this.base) {
-      const b = this.base.findStrBytes(src, start, end);
-      if (b >= 0) return b;
-    } else if (start === end) {
-      return 0;
-    }
+    const b = this.inBase(src, start, end);
+    if (b >= 0) return b;
     const set = this.ownStrings();
     const local = set.add(src, start, end);
     this.strs = set.data;
     this.strLen = set.len;
     return local + this.startStrOff;
+  }
+
+  /** Offset of the bytes in a base (or 0, the empty string, when this is a base), else -1. */
+  private inBase(src: Uint8Array, start: number, end: number): number {
+    if (this.base) return this.base.findStrBytes(src, start, end);
+    return start === end ? 0 : -1;
   }
 
   private ownStrings(): ByteStringSet {
