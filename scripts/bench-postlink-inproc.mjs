@@ -21,18 +21,21 @@ const totals = [];
 const per = new Map();
 for (let r = 0; r < rounds; r++) {
   let total = 0;
+  let faults = 0;
   const cpu0 = process.cpuUsage();
   for (const f of files) {
     const bytes = new Uint8Array(readFileSync(f));
     const t = performance.now();
+    const f0 = process.resourceUsage().minorPageFault;
     postLink(bytes, f, { base, features, distilled: true, stripSignature: true, langExclude: ['rust'] });
     const ms = performance.now() - t;
+    faults += process.resourceUsage().minorPageFault - f0;
     total += ms;
     (per.get(f) ?? per.set(f, []).get(f)).push(ms);
   }
   totals.push(total);
   const cpu = process.cpuUsage(cpu0);
-  console.log(`round ${r + 1}: ${total.toFixed(0)} ms (process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, reading included)`);
+  console.log(`round ${r + 1}: ${total.toFixed(0)} ms (process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, reading included; ${faults} page faults in the job)`);
 }
 const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 console.log(`modules: ${files.length}; median round: ${med(totals).toFixed(0)} ms, fastest: ${Math.min(...totals).toFixed(0)} ms`);

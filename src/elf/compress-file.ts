@@ -1,7 +1,7 @@
 // Reading and writing kernel modules compressed with xz, zstd or gzip, recognised by magic bytes.
 
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BtfpostError, ElfError } from '../common/errors.js';
 import { concatChunks, writeFileAtomic, type AtomicWriteOptions } from './write.js';
@@ -57,17 +57,44 @@ export async function decompressBytes(b: Uint8Array, compression: Compression, f
   }
 }
 
-/** Read `path`, decompressing it when its magic says xz, zstd or gzip. */
-export async function readMaybeCompressed(path: string): Promise<MaybeCompressed> {
+/**
+ * Read `path`, decompressing it when its magic says xz, zstd or gzip. With `scratch`, the file is
+ * read into `scratch.buf` (grown as needed and kept there for the next call), so a loop over many
+ * files does not fault in fresh memory for each; the bytes returned are then valid only until the
+ * next call with the same scratch.
+ */
+export async function readMaybeCompressed(path: string, scratch?: { buf: Uint8Array }): Promise<MaybeCompressed> {
   let raw: Uint8Array;
   try {
-    const b = await readFile(path);
-    raw = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    if (scratch) {
+      raw = await readInto(path, scratch);
+    } else {
+      const b = await readFile(path);
+      raw = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    }
   } catch (e) {
     throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
   }
   const compression = detectCompression(raw);
   return { bytes: await decompressBytes(raw, compression, path), compression };
+}
+
+async function readInto(path: string, scratch: { buf: Uint8Array }): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    if (scratch.buf.length < size) scratch.buf = new Uint8Array(size + (size >>> 3));
+    const buf = scratch.buf;
+    let off = 0;
+    while (off < size) {
+      const { bytesRead } = await fh.read(buf, off, size - off, off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** The commands the kernel's modules_install uses, minus the file arguments. */

@@ -24,6 +24,8 @@ export interface BatchSettings {
 /** Per-thread state: the base is parsed once per thread. */
 export class BatchRunner {
   private base: Btf | null = null;
+  /** Read buffer reused from module to module (each module is written before the next is read). */
+  private readonly scratch = { buf: new Uint8Array(0) };
   constructor(private readonly s: BatchSettings) {}
 
   async run(file: string): Promise<BatchModuleResult> {
@@ -31,7 +33,7 @@ export class BatchRunner {
     const done = (r: Omit<BatchModuleResult, 'module' | 'ms'>): BatchModuleResult => ({ module: file, ms: Math.round(performance.now() - t0), ...r });
     try {
       if (!this.base) this.base = (await loadBtfFile(this.s.base)).btf;
-      const { bytes, compression } = await readMaybeCompressed(file);
+      const { bytes, compression } = await readMaybeCompressed(file, this.scratch);
       if (this.s.checkOnly) {
         const c = checkModule(bytes, file, this.base);
         return done({ result: c.ok ? 'ok' : 'failed', error: c.reason, types: c.types ?? 0, btfBytes: 0, baseBytes: 0 });
