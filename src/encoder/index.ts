@@ -60,7 +60,7 @@ export function languageCodes(list: ReadonlyArray<string | number>): number[] {
  */
 export function encodeBtf(elf: ElfFile, opts: EncodeOptions = {}): EncodeResult {
   const { raw, stats } = encodeRaw(elf, opts);
-  const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName });
+  const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName, consume: true });
   return { btf, stats };
 }
 
@@ -142,6 +142,6 @@ export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jo
     throw e;
   }
   const raw = enc.finish();
-  const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName });
+  const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName, consume: true });
   return { btf, stats: enc.stats };
 }

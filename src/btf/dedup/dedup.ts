@@ -42,6 +42,12 @@ const IDENTICAL_DEPTH = 16;
 export interface DedupOptions {
   /** Name used in error messages. */
   file?: string;
+  /**
+   * The input may be taken apart: for BTF without a base, its record words are worked on in
+   * place instead of in a copy (the input is unusable afterwards). For throwaway input such as
+   * an encoder's raw output.
+   */
+  consume?: boolean;
 }
 
 /**
@@ -88,6 +94,7 @@ class Dedup {
     this.n = btf.typeCount;
     const prep = btf.base ? baseState(btf.base) : null;
     const baseWords = prep ? prep.all.length : 3;
+    let inPlace = false;
     if (prep) {
       // The base part of the records and offsets is never written, and the table is restored from
       // the prepared one, so arrays left by the previous run over this base are reused.
@@ -99,12 +106,24 @@ class Dedup {
       this.table = ws.table;
       this.baseNames = prep.names;
     } else {
-      this.all = new Uint32Array(baseWords + btf.wordLen);
       this.off = new Uint32Array(this.n + 1);
       this.table = new CandidateTable();
+      const w = btf.words;
+      const end = btf.wordLen;
+      inPlace = opts.consume === true && w.length >= end + 3 && w[end] === 0 && w[end + 1] === 0 && w[end + 2] === 0;
+      this.all = inPlace ? w : new Uint32Array(baseWords + end);
     }
-    this.all.set(btf.words.subarray(0, btf.wordLen), baseWords);
-    for (let i = 0; i <= btf.count; i++) this.off[this.startId + i] = baseWords + btf.offs[i];
+    if (inPlace) {
+      // The records stay where they are; the three zero words past the last one are void's record.
+      this.off[0] = btf.wordLen;
+      for (let i = 0; i <= btf.count; i++) this.off[this.startId + i] = btf.offs[i];
+      // Whatever is run on the consumed input from now on sees an empty BTF, not half-rewritten records.
+      btf.count = 0;
+      btf.wordLen = 0;
+    } else {
+      this.all.set(btf.words.subarray(0, btf.wordLen), baseWords);
+      for (let i = 0; i <= btf.count; i++) this.off[this.startId + i] = baseWords + btf.offs[i];
+    }
     this.map = new Uint32Array(this.n).fill(UNPROCESSED);
     this.hypot = new Uint32Array(this.n).fill(UNPROCESSED);
     this.h = new Hasher(this.all, this.off);
