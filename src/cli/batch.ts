@@ -26,7 +26,7 @@ export function batchCommand(setCode: (code: number) => void): CommandModule<obj
     builder: (y) => y
       .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'modules or directories searched for *.ko[.xz|.zst]' })
       .option('base', { alias: 'B', type: 'string', demandOption: true, describe: 'vmlinux BTF (raw or ELF)' })
-      .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads (default: the number of CPUs)' })
+      .option('jobs', { alias: 'j', type: 'number', describe: 'worker processes (default: the number of CPUs)' })
       .option('report', { type: 'string', describe: 'write a JSON report here (schema: BatchReportSchema)' })
       .option('check-only', { type: 'boolean', default: false, describe: 'only check each module\'s BTF against --base; change nothing' })
       .option('distilled-base', { type: 'boolean', default: false })
