@@ -149,7 +149,7 @@ function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint
   const secAddr = sec.addr;
   const limit = out.length;
   if (is64 && le && t.isRela && entsize === 24 && ((rel.byteOffset + base) & 3) === 0) {
-    applyRela64Le(elf, sec, t, out, view, values);
+    applyRela64Le(elf, sec, t, out, values);
     return;
   }
   let lastType = -1;
@@ -213,50 +213,76 @@ function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint
 
 /**
  * applyTable for the common case (ELF64 little-endian RELA, table 4-byte aligned in memory): the
- * entries are read as 32-bit words instead of through DataView; same checks, same results.
+ * entries are read as 32-bit words instead of through DataView, and anything unusual (an offset
+ * of 2^32 or more, a PC-relative type, a bad place or symbol) goes through the checked path of
+ * `applyChecked`; same results, same errors.
  */
-function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView, values: Float64Array): void {
-  const file = elf.fileName;
+function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, values: Float64Array): void {
   const machine = elf.header.machine;
   const rel = elf.bytes;
-  const u = new Uint32Array(rel.buffer, rel.byteOffset + t.section.offset, t.count * 6);
+  const n = t.count;
+  const u = new Uint32Array(rel.buffer, rel.byteOffset + t.section.offset, n * 6);
   const nsyms = values.length;
-  const secAddr = sec.addr;
   const limit = out.length;
   let lastType = -1;
   let kind: RelocKind = NONE;
-  for (let i = 0, j = 0; i < t.count; i++, j += 6) {
-    const offset = u[j + 1] * TWO32 + u[j];
+  let width = 0;
+  let pcrel = false;
+  for (let i = 0, j = 0; i < n; i++, j += 6) {
     const type = u[j + 2];
-    const sym = u[j + 3];
-    const addend = (u[j + 5] | 0) * TWO32 + u[j + 4];
     if (type !== lastType) {
       const k = relocKind(machine, type);
       if (k === undefined) {
-        throw new DwarfError(`unsupported relocation type ${type} for machine ${machine} in ${t.section.name}`, { file, section: t.section.name, offset: i * 24 });
+        throw new DwarfError(`unsupported relocation type ${type} for machine ${machine} in ${t.section.name}`, { file: elf.fileName, section: t.section.name, offset: i * 24 });
       }
       kind = k;
+      width = k.width;
+      pcrel = k.pcrel;
       lastType = type;
     }
-    const width = kind.width;
     if (width === 0) continue;
-    if (!(offset + width <= limit)) {
-      throw new DwarfError(`relocation ${i} patches offset 0x${offset.toString(16)}, outside the ${limit}-byte section`, { file, section: t.section.name, offset: i * 24 });
+    const offset = u[j];
+    const sym = u[j + 3];
+    const s = sym < nsyms ? values[sym] : NaN;
+    const addend = (u[j + 5] | 0) * TWO32 + u[j + 4];
+    if (u[j + 1] !== 0 || pcrel || offset + width > limit || s !== s) {
+      applyChecked(elf, sec, t, out, values, i, u[j + 1] * TWO32 + offset, sym, addend, kind);
+      continue;
     }
-    if (sym >= nsyms) {
-      throw new DwarfError(`relocation ${i} names symbol ${sym}, past the ${nsyms}-entry symbol table`, { file, section: t.section.name, offset: i * 24 });
-    }
-    const s = values[sym];
-    if (Number.isNaN(s)) {
-      throw new DwarfError(`relocation ${i} uses symbol ${sym} whose value does not fit in a safe integer`, { file, section: t.section.name, offset: i * 24 });
-    }
-    let v = s + addend;
-    if (kind.pcrel) v -= secAddr + offset;
-    if (width === 4) {
-      view.setUint32(offset, v >>> 0, true);
-    } else {
-      view.setUint32(offset, v >>> 0, true);
-      view.setUint32(offset + 4, Math.floor(v / TWO32) >>> 0, true);
+    const v = s + addend;
+    // Byte stores: measurably faster here than DataView writes.
+    const lo = v >>> 0;
+    out[offset] = lo;
+    out[offset + 1] = lo >>> 8;
+    out[offset + 2] = lo >>> 16;
+    out[offset + 3] = lo >>> 24;
+    if (width === 8) {
+      const hi = Math.floor(v / TWO32) >>> 0;
+      out[offset + 4] = hi;
+      out[offset + 5] = hi >>> 8;
+      out[offset + 6] = hi >>> 16;
+      out[offset + 7] = hi >>> 24;
     }
   }
+}
+
+/** One little-endian relocation with every check (the rare cases of applyRela64Le). */
+function applyChecked(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, values: Float64Array, i: number, offset: number, sym: number, addend: number, kind: RelocKind): void {
+  const file = elf.fileName;
+  const width = kind.width;
+  if (!(offset + width <= out.length)) {
+    throw new DwarfError(`relocation ${i} patches offset 0x${offset.toString(16)}, outside the ${out.length}-byte section`, { file, section: t.section.name, offset: i * t.section.entsize });
+  }
+  if (sym >= values.length) {
+    throw new DwarfError(`relocation ${i} names symbol ${sym}, past the ${values.length}-entry symbol table`, { file, section: t.section.name, offset: i * t.section.entsize });
+  }
+  const s = values[sym];
+  if (Number.isNaN(s)) {
+    throw new DwarfError(`relocation ${i} uses symbol ${sym} whose value does not fit in a safe integer`, { file, section: t.section.name, offset: i * t.section.entsize });
+  }
+  let v = s + addend;
+  if (kind.pcrel) v -= sec.addr + offset;
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  view.setUint32(offset, v >>> 0, true);
+  if (width === 8) view.setUint32(offset + 4, Math.floor(v / TWO32) >>> 0, true);
 }

@@ -97,6 +97,18 @@ export class RelocationTable {
   isSortedByOffset(): boolean {
     const v = this.view;
     const le = this.le;
+    const at = v.byteOffset + this.base;
+    if (this.is64 && le && (at & 3) === 0 && this.entsize % 4 === 0) {
+      // Whole 32-bit words: r_offset is the first two of each entry.
+      const u = new Uint32Array(v.buffer, at, (this.count * this.entsize) / 4);
+      const step = this.entsize / 4;
+      for (let j = step; j < u.length; j += step) {
+        const hi = u[j + 1];
+        const prevHi = u[j + 1 - step];
+        if (hi < prevHi || (hi === prevHi && u[j] < u[j - step])) return false;
+      }
+      return true;
+    }
     let prevHi = 0;
     let prevLo = 0;
     for (let i = 0, e = this.base; i < this.count; i++, e += this.entsize) {

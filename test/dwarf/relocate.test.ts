@@ -85,6 +85,35 @@ describe('relocation errors', () => {
     expect(() => openDwarf(elf)).toThrow(/outside the/);
   });
 
+  it('rejects an offset of 2^32 or more and a symbol past the symbol table', () => {
+    const far = withEdit((b, e) => {
+      new DataView(b.buffer, b.byteOffset).setUint32(e + 4, 1, true);
+    });
+    expect(() => openDwarf(far)).toThrow(/relocation 0 patches offset 0x1[0-9a-f]{8}, outside the/);
+    const badSym = withEdit((b, e) => {
+      new DataView(b.buffer, b.byteOffset).setUint32(e + 12, 0xffffff, true);
+    });
+    expect(() => openDwarf(badSym)).toThrow(/relocation 0 names symbol 16777215, past the/);
+  });
+
+  it('applies a PC-relative relocation as S + A - P', () => {
+    const plain = load('gcc-x86_64-dwarf5.o');
+    const info = plain.sectionByName('.debug_info')!;
+    const rela = plain.sectionByName('.rela.debug_info')!;
+    const view = (e: ElfFile) => new DataView(e.bytes.buffer, e.bytes.byteOffset);
+    const place = Number(view(plain).getBigUint64(rela.offset, true));
+    const addend = Number(view(plain).getBigInt64(rela.offset + 16, true));
+    const pc = withEdit((b, e) => {
+      new DataView(b.buffer, b.byteOffset).setUint32(e + 8, 2, true); // R_X86_64_PC32
+    });
+    const pcInfo = pc.sectionByName('.debug_info')!;
+    const out = relocateDebugSection(pc, pcInfo, pc.sectionData(pcInfo), false);
+    const sym = view(pc).getUint32(rela.offset + 12, true);
+    const symValue = Number(pc.symbolTable(pc.relocationsFor(pcInfo)[0].symtab).valueBig(sym));
+    const expected = (symValue + addend - (info.addr + place)) >>> 0;
+    expect(new DataView(out.buffer, out.byteOffset).getUint32(place, true)).toBe(expected);
+  });
+
   it('refuses machines whose debug relocations it does not know', () => {
     const bytes = fixture('dwarf/gcc-x86_64-dwarf5.o').slice();
     bytes[18] = 243; // EM_RISCV: label differences use ADD/SUB pairs, not supported.
