@@ -133,6 +133,7 @@ export class Encoder {
   /** Aliases this encoder set, in order (see exportChunk). */
   private readonly aliasLog: Array<[number, string]> = [];
   private needIndexType = false;
+  private readonly memberWords: number[] = [];
   private arrayIndexId = 0;
 
   constructor(elf: ElfFile, dwarf: D.DwarfFile, opts: EncoderOptions) {
@@ -604,7 +605,9 @@ export class Encoder {
     const name = this.nameOff(cur);
     if (cur.attrFlag(D.DW_AT_declaration)) return btf.add(BTF_KIND_FWD, name, 0, isUnion, 0);
     const size = cur.attrUint(D.DW_AT_byte_size, 0);
-    const extra: number[] = [];
+    // Member words, reused from struct to struct (btf.add copies them).
+    const extra = this.memberWords;
+    extra.length = 0;
     let kflag = false;
     let vlen = 0;
     if (cur.hasChildren) {

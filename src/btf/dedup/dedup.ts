@@ -76,6 +76,8 @@ class Dedup {
   private readonly map: Uint32Array;
   private readonly hypot: Uint32Array;
   private hypotList: number[] = [];
+  /** Pairs still to compare in isEquiv (kept between calls; isEquiv does not nest). */
+  private readonly stack: number[] = [];
   private adjustCanon = false;
   private readonly table: CandidateTable;
   private readonly h: Hasher;
@@ -414,7 +416,9 @@ class Dedup {
    * effects as btf_dedup_is_equiv(), walked with an explicit stack. Returns 1, 0, or throws.
    */
   private isEquiv(candRoot: number, canonRoot: number): number {
-    const stack: number[] = [candRoot, canonRoot];
+    const stack = this.stack;
+    stack.length = 0;
+    stack.push(candRoot, canonRoot);
     const a = this.all;
     while (stack.length > 0) {
       let canon = stack.pop()!;
