@@ -110,14 +110,22 @@ describe('batch worker processes', () => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'btfpost'), 'batch', mods, '-B', join(dir, 'vmlinux.btf'), '--distilled-base', '--jobs', '2', '--report', join(dir, 'r.json')], { stdio: 'ignore' });
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
     // The first worker process: it is parsing the base for its first module as soon as it exists.
+    // Children found through /proc/<pid>/stat (field 4 is the parent's pid).
+    const childOf = (ppid: number): number => {
+      for (const d of readdirSync('/proc')) {
+        if (!/^\d+$/.test(d)) continue;
+        try {
+          const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+          if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid) return Number(d);
+        } catch {
+          // The process went away while we looked.
+        }
+      }
+      return 0;
+    };
     let victim = 0;
     for (let tries = 0; tries < 500 && victim === 0; tries++) {
-      try {
-        const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
-        if (kids) victim = Number(kids.split(/\s+/)[0]);
-      } catch {
-        // Not there yet.
-      }
+      victim = childOf(child.pid!);
       if (victim === 0) await new Promise((r) => setTimeout(r, 5));
     }
     expect(victim).toBeGreaterThan(0);
