@@ -219,21 +219,36 @@ function kArray(buf: Uint8Array, p: number, w: Uint32Array, r: number): number {
   return u32(buf, p, w[r + 2]);
 }
 
-function kComposite(buf: Uint8Array, p: number, w: Uint32Array, r: number, st: number, vlen: number, kflag: boolean): number {
-  const lineLim = buf.length - LINE_ROOM;
-  p = lit(buf, p, L_SIZE);
+/** `label st vlen=vlen`, the start of every record with entries. */
+function head(buf: Uint8Array, p: number, label: Uint8Array, st: number, vlen: number): number {
+  p = lit(buf, p, label);
   p = u32(buf, p, st);
   p = lit(buf, p, L_VLEN);
-  p = u32(buf, p, vlen);
+  return u32(buf, p, vlen);
+}
+
+/** True (and the overflow flag set) when no further entry line fits before the buffer is flushed. */
+function full(buf: Uint8Array, p: number): boolean {
+  if (p <= buf.length - LINE_ROOM) return false;
+  overflow = true;
+  return true;
+}
+
+/** Start an entry line (newline, tab, quoted name); -1 when it does not fit (see `full`). */
+function entryName(buf: Uint8Array, p: number, nameOff: number): number {
+  if (full(buf, p)) return -1;
+  buf[p] = NL;
+  buf[p + 1] = TAB;
+  buf[p + 2] = QUOTE;
+  return name(buf, p + 3, nameOff);
+}
+
+function kComposite(buf: Uint8Array, p: number, w: Uint32Array, r: number, st: number, vlen: number, kflag: boolean): number {
+  p = head(buf, p, L_SIZE, st, vlen);
   for (let k = 0; k < vlen; k++, r += 3) {
-    if (p > lineLim) {
-      overflow = true;
-      return p;
-    }
-    buf[p] = NL;
-    buf[p + 1] = TAB;
-    buf[p + 2] = QUOTE;
-    p = name(buf, p + 3, w[r]);
+    const q = entryName(buf, p, w[r]);
+    if (q < 0) return p;
+    p = q;
     p = lit(buf, p, L_MEMBER_TYPE_ID);
     p = u32(buf, p, w[r + 1]);
     p = lit(buf, p, L_BITS_OFFSET);
@@ -251,45 +266,21 @@ function kComposite(buf: Uint8Array, p: number, w: Uint32Array, r: number, st: n
   return p;
 }
 
-function kEnum(buf: Uint8Array, p: number, w: Uint32Array, r: number, st: number, vlen: number, kflag: boolean): number {
-  const lineLim = buf.length - LINE_ROOM;
-  p = lit(buf, p, kflag ? L_ENC_SIGNED : L_ENC_UNSIGNED);
-  p = u32(buf, p, st);
-  p = lit(buf, p, L_VLEN);
-  p = u32(buf, p, vlen);
-  for (let k = 0; k < vlen; k++, r += 2) {
-    if (p > lineLim) {
-      overflow = true;
-      return p;
-    }
-    buf[p] = NL;
-    buf[p + 1] = TAB;
-    buf[p + 2] = QUOTE;
-    p = name(buf, p + 3, w[r]);
+/** ENUM (`wide` false: name, 32-bit value) and ENUM64 (`wide`: name, low and high words) records. */
+function kEnum(buf: Uint8Array, p: number, w: Uint32Array, r: number, st: number, vlen: number, kflag: boolean, wide: boolean): number {
+  p = head(buf, p, kflag ? L_ENC_SIGNED : L_ENC_UNSIGNED, st, vlen);
+  const stride = wide ? 3 : 2;
+  for (let k = 0; k < vlen; k++, r += stride) {
+    const q = entryName(buf, p, w[r]);
+    if (q < 0) return p;
+    p = q;
     p = lit(buf, p, L_VAL);
-    p = kflag ? i32(buf, p, w[r + 1]) : u32(buf, p, w[r + 1]);
-  }
-  return p;
-}
-
-function kEnum64(buf: Uint8Array, p: number, w: Uint32Array, r: number, st: number, vlen: number, kflag: boolean): number {
-  const lineLim = buf.length - LINE_ROOM;
-  p = lit(buf, p, kflag ? L_ENC_SIGNED : L_ENC_UNSIGNED);
-  p = u32(buf, p, st);
-  p = lit(buf, p, L_VLEN);
-  p = u32(buf, p, vlen);
-  for (let k = 0; k < vlen; k++, r += 3) {
-    if (p > lineLim) {
-      overflow = true;
-      return p;
+    if (wide) {
+      p = u64(buf, p, w[r + 1], w[r + 2], kflag);
+      p = lit(buf, p, kflag ? L_LL : L_ULL);
+    } else {
+      p = kflag ? i32(buf, p, w[r + 1]) : u32(buf, p, w[r + 1]);
     }
-    buf[p] = NL;
-    buf[p + 1] = TAB;
-    buf[p + 2] = QUOTE;
-    p = name(buf, p + 3, w[r]);
-    p = lit(buf, p, L_VAL);
-    p = u64(buf, p, w[r + 1], w[r + 2], kflag);
-    p = lit(buf, p, kflag ? L_LL : L_ULL);
   }
   return p;
 }
@@ -302,20 +293,11 @@ function kFunc(buf: Uint8Array, p: number, st: number, linkage: number): number 
 }
 
 function kProto(buf: Uint8Array, p: number, w: Uint32Array, r: number, st: number, vlen: number): number {
-  const lineLim = buf.length - LINE_ROOM;
-  p = lit(buf, p, L_RET_TYPE_ID);
-  p = u32(buf, p, st);
-  p = lit(buf, p, L_VLEN);
-  p = u32(buf, p, vlen);
+  p = head(buf, p, L_RET_TYPE_ID, st, vlen);
   for (let k = 0; k < vlen; k++, r += 2) {
-    if (p > lineLim) {
-      overflow = true;
-      return p;
-    }
-    buf[p] = NL;
-    buf[p + 1] = TAB;
-    buf[p + 2] = QUOTE;
-    p = name(buf, p + 3, w[r]);
+    const q = entryName(buf, p, w[r]);
+    if (q < 0) return p;
+    p = q;
     p = lit(buf, p, L_MEMBER_TYPE_ID);
     p = u32(buf, p, w[r + 1]);
   }
@@ -330,17 +312,10 @@ function kVar(buf: Uint8Array, p: number, st: number, linkage: number): number {
 }
 
 function kDatasec(btf: Btf, buf: Uint8Array, p: number, w: Uint32Array, r: number, st: number, vlen: number): number {
-  const lineLim = buf.length - LINE_ROOM;
   const typeCnt = btf.typeCount;
-  p = lit(buf, p, L_SIZE);
-  p = u32(buf, p, st);
-  p = lit(buf, p, L_VLEN);
-  p = u32(buf, p, vlen);
+  p = head(buf, p, L_SIZE, st, vlen);
   for (let k = 0; k < vlen; k++, r += 3) {
-    if (p > lineLim) {
-      overflow = true;
-      return p;
-    }
+    if (full(buf, p)) return p;
     const t = w[r];
     p = lit(buf, p, L_SEC_TYPE_ID);
     p = u32(buf, p, t);
@@ -388,8 +363,8 @@ function renderType(btf: Btf, buf: Uint8Array, p: number, w: Uint32Array, r: num
       break;
     case BTF_KIND_ARRAY: p = kArray(buf, p, w, r); break;
     case BTF_KIND_STRUCT: case BTF_KIND_UNION: p = kComposite(buf, p, w, r, st, infoVlen(info), info >>> 31 === 1); break;
-    case BTF_KIND_ENUM: p = kEnum(buf, p, w, r, st, infoVlen(info), info >>> 31 === 1); break;
-    case BTF_KIND_ENUM64: p = kEnum64(buf, p, w, r, st, infoVlen(info), info >>> 31 === 1); break;
+    case BTF_KIND_ENUM: p = kEnum(buf, p, w, r, st, infoVlen(info), info >>> 31 === 1, false); break;
+    case BTF_KIND_ENUM64: p = kEnum(buf, p, w, r, st, infoVlen(info), info >>> 31 === 1, true); break;
     case BTF_KIND_FWD: p = lit(buf, p, info >>> 31 === 1 ? L_FWD_UNION : L_FWD_STRUCT); break;
     case BTF_KIND_FUNC: p = kFunc(buf, p, st, infoVlen(info)); break;
     case BTF_KIND_FUNC_PROTO: p = kProto(buf, p, w, r, st, infoVlen(info)); break;
