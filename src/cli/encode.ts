@@ -1,13 +1,13 @@
 // `btfpost encode ELF [--btf_base BASE] [--btf_features LIST] [-j N] (--detached OUT | -J)`: DWARF → BTF like `pahole -J`.
 
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { z } from 'zod';
 import { serializeBtf, type Btf } from '../btf/index.js';
 import { distillBase } from '../btf/distill/index.js';
 import { loadBtfFile } from '../btf/load.js';
 import { BtfpostError, UsageError } from '../common/errors.js';
-import { applyElfEdits, parseElf, writeFileAtomic, type ElfEdit, type ElfFile } from '../elf/index.js';
+import { applyElfEdits, parseElf, readWholeInto, writeFileAtomic, type ElfEdit, type ElfFile } from '../elf/index.js';
 import { encodeBtf, encodeBtfParallel, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
 
 interface EncodeArgs {
@@ -70,7 +70,7 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
       const base = argv.btf_base ? (await loadBtfFile(argv.btf_base)).btf : null;
       const jobs = argv.jobs ?? 1;
       // With worker threads the file is read into shared memory once, so no thread needs a copy.
-      const bytes = jobs > 1 ? await readFileShared(argv.file) : await readFileView(argv.file);
+      const bytes = await readInput(argv.file, jobs > 1);
       const elf = parseElf(bytes, argv.file);
       if (argv.J && elf.signature && !argv['allow-signed']) {
         throw new BtfpostError('unsupported', 'module is signed; writing .BTF would invalidate the signature (use --allow-signed to drop it and sign again afterwards)', { file: argv.file });
@@ -103,32 +103,12 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
   };
 }
 
-async function readFileView(path: string): Promise<Uint8Array> {
+/** The file's bytes: a view of what was read, in a SharedArrayBuffer when worker threads will read it too. */
+async function readInput(path: string, shared: boolean): Promise<Uint8Array> {
   try {
+    if (shared) return await readWholeInto(path, (size) => new Uint8Array(new SharedArrayBuffer(size)));
     const file = await readFile(path);
     return new Uint8Array(file.buffer, file.byteOffset, file.byteLength); // a view, not a copy
-  } catch (e) {
-    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
-  }
-}
-
-/** The file's bytes in a SharedArrayBuffer (for worker threads to read without copies). */
-async function readFileShared(path: string): Promise<Uint8Array> {
-  try {
-    const fh = await open(path, 'r');
-    try {
-      const size = (await fh.stat()).size;
-      const bytes = new Uint8Array(new SharedArrayBuffer(size));
-      let off = 0;
-      while (off < size) {
-        const { bytesRead } = await fh.read(bytes, off, size - off, off);
-        if (bytesRead === 0) throw new Error('file shrank while being read');
-        off += bytesRead;
-      }
-      return bytes;
-    } finally {
-      await fh.close();
-    }
   } catch (e) {
     throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
   }

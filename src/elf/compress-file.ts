@@ -80,11 +80,19 @@ export async function readMaybeCompressed(path: string, scratch?: { buf: Uint8Ar
 }
 
 async function readInto(path: string, scratch: { buf: Uint8Array }): Promise<Uint8Array> {
+  return readWholeInto(path, (size) => (scratch.buf.length >= size ? scratch.buf : (scratch.buf = new Uint8Array(size + (size >>> 3)))));
+}
+
+/**
+ * Read all of `path` into the array `alloc(size)` returns (at least `size` long, e.g. backed by a
+ * reused buffer or a SharedArrayBuffer) and return the part that was filled. Errors are the file
+ * system's; callers wrap them.
+ */
+export async function readWholeInto(path: string, alloc: (size: number) => Uint8Array): Promise<Uint8Array> {
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
-    if (scratch.buf.length < size) scratch.buf = new Uint8Array(size + (size >>> 3));
-    const buf = scratch.buf;
+    const buf = alloc(size);
     let off = 0;
     while (off < size) {
       const { bytesRead } = await fh.read(buf, off, size - off, off);

@@ -30,5 +30,5 @@ export { readCompressionHeader, decompressSectionBytes } from './compressed.js';
 export type { CompressionHeader } from './compressed.js';
 export { applyElfEdits, applyElfEditsChunks, concatChunks, writeFileAtomic, DEFAULT_ADDED_SECTION_ALIGN } from './write.js';
 export type { ElfEdit, ElfEditPlan, SectionRef, ReplaceSectionEdit, AddSectionEdit, RemoveSectionEdit, PatchSectionEdit, AtomicWriteFs, AtomicWriteOptions } from './write.js';
-export { readMaybeCompressed, detectCompression, decompressBytes, compressBytes, writeMaybeCompressed, KERNEL_COMPRESS_COMMANDS } from './compress-file.js';
+export { readMaybeCompressed, readWholeInto, detectCompression, decompressBytes, compressBytes, writeMaybeCompressed, KERNEL_COMPRESS_COMMANDS } from './compress-file.js';
 export type { Compression, MaybeCompressed } from './compress-file.js';
