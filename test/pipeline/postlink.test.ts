@@ -100,6 +100,8 @@ describe('batch runs', () => {
 
 describe('batch worker processes', () => {
   // A worker killed while it holds a module (as the OOM killer would) fails that module only.
+  // Skipped without the built worker (dist/, made by `npm ci`) or without Linux's /proc, where the
+  // worker's pid is found.
   it.skipIf(!existsSync(join(ROOT, 'dist', 'pipeline', 'batch-worker.js')) || !existsSync('/proc'))('a worker killed mid-module fails that module; the others are written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-kill-'));
     writeFileSync(join(dir, 'vmlinux.btf'), fixture('btf/vmlinux-6.12.btf.gz'));

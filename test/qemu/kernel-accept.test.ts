@@ -50,8 +50,13 @@ function skipReason(): string | null {
 const reason = skipReason();
 
 if (reason) {
+  // Skipped unless asked for: booting three kernels under QEMU (TCG) takes minutes and needs the
+  // corpus, QEMU and the kernel-accept harness, which a user's clone does not have. The reason
+  // (opt-in variable unset, or what `scripts/qemu-accept.sh check` found missing) is in the title.
   describe.skip(`kernel acceptance under QEMU (skipped: ${reason})`, () => {
-    it(`distilled modules keep BTF on ${CASES.join(', ')}`, () => {});
+    it(`distilled modules keep BTF on ${CASES.join(', ')}`, () => {
+      expect(reason).toBeNull();
+    });
   });
 } else {
   describe('kernel acceptance under QEMU', () => {
