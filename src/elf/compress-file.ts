@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { open, readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
 import { BtfpostError, ElfError } from '../common/errors.js';
 import { concatChunks, writeFileAtomic, type AtomicWriteOptions } from './write.js';
 
@@ -36,9 +37,9 @@ export async function decompressBytes(b: Uint8Array, compression: Compression, f
         return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
       }
       case 'zstd': {
-        // Decompressors load only for compressed input, keeping start-up short for plain files.
-        const { decompress } = await import('fzstd');
-        return decompress(b);
+        // fzstd is small and loaded anyway for zstd-compressed debug sections; xz's decoder below
+        // loads only for xz input, keeping start-up short for plain files.
+        return zstdDecompress(b);
       }
       case 'xz': {
         const input = new ReadableStream<Uint8Array>({

@@ -81,7 +81,7 @@ describe('batch runs', () => {
   });
 
   // Worker threads run the compiled code, so this goes through the built command line.
-  it.skipIf(!existsSync(join(ROOT, 'dist', 'pipeline', 'batch-worker.js')))('gives identical outputs for any --jobs, a valid report, and fails for broken input without touching it', () => {
+  it.skipIf(!existsSync(join(ROOT, 'dist', 'bundle', 'batch-worker.js')))('gives identical outputs for any --jobs, a valid report, and fails for broken input without touching it', () => {
     const run = (j: string, jobs: string) => spawnSync(process.execPath, [join(ROOT, 'bin', 'btfpost'), 'batch', join(dir, j), '-B', join(dir, 'vmlinux.btf'), '--distilled-base', '--jobs', jobs, '--report', join(dir, `${j}.json`)], { encoding: 'utf8' });
     const a = run('j1', '1');
     const b = run('j2', '2');
@@ -102,7 +102,7 @@ describe('batch worker processes', () => {
   // A worker killed while it holds a module (as the OOM killer would) fails that module only.
   // Skipped without the built worker (dist/, made by `npm ci`) or without Linux's /proc, where the
   // worker's pid is found.
-  it.skipIf(!existsSync(join(ROOT, 'dist', 'pipeline', 'batch-worker.js')) || !existsSync('/proc'))('a worker killed mid-module fails that module; the others are written', async () => {
+  it.skipIf(!existsSync(join(ROOT, 'dist', 'bundle', 'batch-worker.js')) || !existsSync('/proc'))('a worker killed mid-module fails that module; the others are written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-kill-'));
     writeFileSync(join(dir, 'vmlinux.btf'), fixture('btf/vmlinux-6.12.btf.gz'));
     const mods = join(dir, 'mods');
