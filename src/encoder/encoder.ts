@@ -67,6 +67,11 @@ export interface EncodedChunk {
 }
 
 /** A parallel encoding cannot be merged exactly (the caller encodes sequentially instead). */
+/** A formal parameter as read from DWARF (origin: DIE to take name and type from, or -1). */
+interface FnParam { name: string | undefined; type: number; flags: number; die: number; origin: number }
+/** A function DIE as read from DWARF, before the ELF symbol table decides whether it is saved. */
+interface FnDie { die: number; name: string | undefined; ret: number; params: FnParam[]; unspec: boolean; annots: Annot[] }
+
 export class ChunkMergeError extends Error {
   override name = 'ChunkMergeError';
 }
@@ -800,128 +805,144 @@ export class Encoder {
   }
 
   private encodeFunctions(): void {
+    const fns: FnDie[] = [];
+    const originFlags = new Map<number, number>();
+    // One small method per function DIE and per saved function: the loops stay short, so a
+    // deoptimization in one step recompiles that step rather than the whole pass.
+    for (const off of this.fnDies) {
+      const fn = this.readFunction(off, originFlags);
+      if (fn !== null) fns.push(fn);
+    }
+    for (const fn of fns) this.saveFunction(fn, originFlags);
+  }
+
+  /** A DW_TAG_subprogram at `off` with its parameters and annotations; null for a declaration. */
+  private readFunction(off: number, originFlags: Map<number, number>): FnDie | null {
     const cur = this.cur;
     const c2 = this.cur2;
+    cur.dieAt(off);
+    if (cur.attrFlag(D.DW_AT_declaration)) return null;
+    const hasOrigin = cur.has(D.DW_AT_abstract_origin);
+    let ret = this.refId(cur, D.DW_AT_type);
+    let name = cur.attrString(D.DW_AT_name);
+    const originRef = cur.attrRef(D.DW_AT_abstract_origin);
+    const specRef = cur.attrRef(D.DW_AT_specification);
+    const params: FnParam[] = [];
+    const annots: Annot[] = [];
+    let unspec = false;
+    if (cur.hasChildren) {
+      let idx = 0;
+      while (cur.nextChild(0)) {
+        const t = cur.tag;
+        if (t === D.DW_TAG_formal_parameter) {
+          params.push(this.readParam(idx, annots, originFlags));
+          idx++;
+          continue;
+        }
+        if (t === D.DW_TAG_unspecified_parameters) unspec = true;
+        else if (t === DW_TAG_LLVM_annotation && this.f.decl_tag) this.pushAnnot(cur, -1, annots);
+        cur.skipChildren();
+      }
+    }
+    if (name === undefined && (originRef >= 0 || specRef >= 0)) {
+      name = this.fnName(c2, originRef >= 0 ? originRef : specRef);
+      if (name === undefined && originRef >= 0 && specRef >= 0) name = this.fnName(c2, specRef);
+    }
+    if (ret === 0 && hasOrigin && originRef >= 0) {
+      c2.dieAt(originRef);
+      ret = this.refId(c2, D.DW_AT_type);
+    }
+    for (const p of params) {
+      if (p.origin >= 0) {
+        c2.dieAt(p.origin);
+        p.name = c2.attrString(D.DW_AT_name);
+        p.type = this.refId(c2, D.DW_AT_type);
+      }
+    }
+    return { die: off, name, ret, params, unspec, annots };
+  }
+
+  /** The DW_TAG_formal_parameter under the cursor, the `idx`-th of its function (cursor left after it). */
+  private readParam(idx: number, annots: Annot[], originFlags: Map<number, number>): FnParam {
+    const cur = this.cur;
+    const p: FnParam = { name: cur.attrString(D.DW_AT_name), type: 0, flags: 0, die: cur.offset, origin: -1 };
+    const hasType = cur.has(D.DW_AT_type);
+    if (hasType) p.type = this.refId(cur, D.DW_AT_type);
+    else p.origin = cur.attrRef(D.DW_AT_abstract_origin);
+    if (idx < this.regCount) {
+      if (cur.has(D.DW_AT_location)) p.flags |= this.paramLocationFlags(idx);
+      else if (cur.has(D.DW_AT_const_value)) p.flags |= P_OPTIMIZED;
+    }
+    if (this.f.decl_tag) this.childAnnots(cur, idx, annots);
+    else cur.skipChildren();
+    if (!hasType && p.origin >= 0) {
+      const o = p.origin;
+      originFlags.set(o, (originFlags.get(o) ?? 0) | p.flags);
+    }
+    return p;
+  }
+
+  /** P_HAS_LOC plus P_OPTIMIZED or P_UNEXPECTED_REG for the location of the cursor's `idx`-th parameter. */
+  private paramLocationFlags(idx: number): number {
+    const cur = this.cur;
     const unit = cur.unit;
-    const addrSize = unit.addrSize;
-    const offSize = unit.offsetSize;
-    interface Param { name: string | undefined; type: number; flags: number; die: number; origin: number }
-    interface Fn { die: number; name: string | undefined; ret: number; params: Param[]; unspec: boolean; annots: Annot[] }
-    const fns: Fn[] = [];
-    const originFlags = new Map<number, number>();
-    for (const off of this.fnDies) {
-      cur.dieAt(off);
-      if (cur.attrFlag(D.DW_AT_declaration)) continue;
-      const hasOrigin = cur.has(D.DW_AT_abstract_origin);
-      let ret = this.refId(cur, D.DW_AT_type);
-      let name = cur.attrString(D.DW_AT_name);
-      const originRef = cur.attrRef(D.DW_AT_abstract_origin);
-      const specRef = cur.attrRef(D.DW_AT_specification);
-      const params: Param[] = [];
-      const annots: Annot[] = [];
-      let unspec = false;
-      if (cur.hasChildren) {
-        let idx = 0;
-        while (cur.nextChild(0)) {
-          const t = cur.tag;
-          if (t === D.DW_TAG_formal_parameter) {
-            const p: Param = { name: cur.attrString(D.DW_AT_name), type: 0, flags: 0, die: cur.offset, origin: -1 };
-            const hasType = cur.has(D.DW_AT_type);
-            if (hasType) p.type = this.refId(cur, D.DW_AT_type);
-            else p.origin = cur.attrRef(D.DW_AT_abstract_origin);
-            if (idx < this.regCount) {
-              if (cur.has(D.DW_AT_location)) {
-                p.flags |= P_HAS_LOC;
-                const expected = idx < this.regs.length ? this.regs[idx] : -1;
-                let exprs: Uint8Array[];
-                try {
-                  exprs = cur.locationExprs(D.DW_AT_location);
-                } catch {
-                  exprs = [];
-                }
-                const reg = parameterRegister(exprs, expected, addrSize, offSize);
-                if (reg < 0) p.flags |= P_OPTIMIZED;
-                else if (expected >= 0 && expected !== reg) p.flags |= P_UNEXPECTED_REG;
-              } else if (cur.has(D.DW_AT_const_value)) {
-                p.flags |= P_OPTIMIZED;
-              }
-            }
-            if (this.f.decl_tag) this.childAnnots(cur, idx, annots);
-            else cur.skipChildren();
-            if (!hasType && p.origin >= 0) {
-              const o = p.origin;
-              originFlags.set(o, (originFlags.get(o) ?? 0) | p.flags);
-            }
-            params.push(p);
-            idx++;
-            continue;
-          }
-          if (t === D.DW_TAG_unspecified_parameters) unspec = true;
-          else if (t === DW_TAG_LLVM_annotation && this.f.decl_tag) this.pushAnnot(cur, -1, annots);
-          cur.skipChildren();
-        }
-      }
-      if (name === undefined && (originRef >= 0 || specRef >= 0)) {
-        name = this.fnName(c2, originRef >= 0 ? originRef : specRef);
-        if (name === undefined && originRef >= 0 && specRef >= 0) name = this.fnName(c2, specRef);
-      }
-      if (ret === 0 && hasOrigin && originRef >= 0) {
-        c2.dieAt(originRef);
-        ret = this.refId(c2, D.DW_AT_type);
-      }
-      for (const p of params) {
-        if (p.origin >= 0) {
-          c2.dieAt(p.origin);
-          p.name = c2.attrString(D.DW_AT_name);
-          p.type = this.refId(c2, D.DW_AT_type);
-        }
-      }
-      fns.push({ die: off, name, ret, params, unspec, annots });
+    const expected = idx < this.regs.length ? this.regs[idx] : -1;
+    let exprs: Uint8Array[];
+    try {
+      exprs = cur.locationExprs(D.DW_AT_location);
+    } catch {
+      exprs = [];
     }
+    const reg = parameterRegister(exprs, expected, unit.addrSize, unit.offsetSize);
+    if (reg < 0) return P_HAS_LOC | P_OPTIMIZED;
+    if (expected >= 0 && expected !== reg) return P_HAS_LOC | P_UNEXPECTED_REG;
+    return P_HAS_LOC;
+  }
+
+  /** Save `fn` for emission when it is a function of the ELF symbol table with every parameter named. */
+  private saveFunction(fn: FnDie, originFlags: Map<number, number>): void {
     const funcs = this.funcs;
-    for (const fn of fns) {
-      let optimized = false;
-      let unexpected = false;
-      let allNamed = true;
-      for (const p of fn.params) {
-        const fl = p.flags | (originFlags.get(p.die) ?? 0);
-        if ((fl & P_OPTIMIZED) !== 0 || (fl & P_HAS_LOC) === 0) optimized = true;
-        if ((fl & P_UNEXPECTED_REG) !== 0) unexpected = true;
-        if (p.name === undefined) allNamed = false;
-      }
-      if (unexpected && fn.params.some((p) => this.isStructParam(p.type))) unexpected = false;
-      if (!allNamed) continue;
-      if (fn.name === undefined) continue;
-      let idx = -1;
-      if (funcs.count > 0) {
-        idx = funcs.find(fn.name);
-        if (idx < 0 && funcs.suffixCount > 0 && this.f.optimized_func) {
-          idx = funcs.findSuffixed(fn.name);
-          if (idx >= 0 && funcs.alias[idx] === null) {
-            funcs.alias[idx] = fn.name;
-            this.aliasLog.push([idx, fn.name]);
-          }
+    let optimized = false;
+    let unexpected = false;
+    let allNamed = true;
+    for (const p of fn.params) {
+      const fl = p.flags | (originFlags.get(p.die) ?? 0);
+      if ((fl & P_OPTIMIZED) !== 0 || (fl & P_HAS_LOC) === 0) optimized = true;
+      if ((fl & P_UNEXPECTED_REG) !== 0) unexpected = true;
+      if (p.name === undefined) allNamed = false;
+    }
+    if (unexpected && fn.params.some((p) => this.isStructParam(p.type))) unexpected = false;
+    if (!allNamed) return;
+    if (fn.name === undefined) return;
+    let idx = -1;
+    if (funcs.count > 0) {
+      idx = funcs.find(fn.name);
+      if (idx < 0 && funcs.suffixCount > 0 && this.f.optimized_func) {
+        idx = funcs.findSuffixed(fn.name);
+        if (idx >= 0 && funcs.alias[idx] === null) {
+          funcs.alias[idx] = fn.name;
+          this.aliasLog.push([idx, fn.name]);
         }
       }
-      if (idx < 0) continue;
-      const state: FuncState = {
-        elf: idx,
-        ret: fn.ret,
-        params: fn.params.map((p) => ({ name: p.name ?? '', type: p.type })),
-        unspec: fn.unspec,
-        optimized,
-        unexpected,
-        inconsistent: false,
-        annots: fn.annots,
-      };
-      if (fn.unspec) state.params.push({ name: '', type: 0 });
-      // pahole adds a saved function's parameter names and annotation values to the string
-      // section when it saves the function (the FUNC's own name only when it is emitted), so
-      // strings of later variables follow them.
-      for (const p of state.params) if (p.name !== '') this.btf.addStr(p.name);
-      for (const a of state.annots) this.btf.addStr(a.value);
-      this.states.save(state);
     }
+    if (idx < 0) return;
+    const state: FuncState = {
+      elf: idx,
+      ret: fn.ret,
+      params: fn.params.map((p) => ({ name: p.name ?? '', type: p.type })),
+      unspec: fn.unspec,
+      optimized,
+      unexpected,
+      inconsistent: false,
+      annots: fn.annots,
+    };
+    if (fn.unspec) state.params.push({ name: '', type: 0 });
+    // pahole adds a saved function's parameter names and annotation values to the string
+    // section when it saves the function (the FUNC's own name only when it is emitted), so
+    // strings of later variables follow them.
+    for (const p of state.params) if (p.name !== '') this.btf.addStr(p.name);
+    for (const a of state.annots) this.btf.addStr(a.value);
+    this.states.save(state);
   }
 
   /** pahole's param__is_struct: the type, through const and typedef, is a DW_TAG_structure_type. */
