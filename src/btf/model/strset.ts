@@ -30,10 +30,18 @@ export class ByteStringSet {
     const s = new ByteStringSet(0);
     s.data = strs;
     s.len = len;
+    // Sized for every string up front, so the table never grows while indexing.
+    let count = 0;
+    for (let i = 0; i < len; i++) if (strs[i] === 0) count++;
+    let cap = 64;
+    while (cap < count * 2 + 2) cap *= 2;
+    s.slots = new Int32Array(cap).fill(-1);
+    s.hashes = new Uint32Array(cap);
     let start = 0;
     for (let i = 0; i < len; i++) {
       if (strs[i] === 0) {
-        if (s.find(strs, start, i) < 0) s.insertSlot(hashBytes(strs, start, i), start);
+        const h = hashBytes(strs, start, i);
+        if (s.findHashed(h, strs, start, i) < 0) s.insertSlot(h, start);
         start = i + 1;
       }
     }
@@ -42,7 +50,10 @@ export class ByteStringSet {
 
   /** Offset of the string equal to `src[start..end)`, or -1. */
   find(src: Uint8Array, start: number, end: number): number {
-    const h = hashBytes(src, start, end);
+    return this.findHashed(hashBytes(src, start, end), src, start, end);
+  }
+
+  private findHashed(h: number, src: Uint8Array, start: number, end: number): number {
     const mask = this.slots.length - 1;
     const n = end - start;
     for (let i = h & mask; ; i = (i + 1) & mask) {
@@ -60,7 +71,8 @@ export class ByteStringSet {
 
   /** Offset of `src[start..end)`, appending it when absent. */
   add(src: Uint8Array, start: number, end: number): number {
-    const found = this.find(src, start, end);
+    const h = hashBytes(src, start, end);
+    const found = this.findHashed(h, src, start, end);
     if (found >= 0) return found;
     const n = end - start;
     if (this.len + n + 1 > this.data.length) {
@@ -74,7 +86,7 @@ export class ByteStringSet {
     this.data.set(src.subarray(start, end), o);
     this.data[o + n] = 0;
     this.len += n + 1;
-    this.insertSlot(hashBytes(src, start, end), o);
+    this.insertSlot(h, o);
     return o;
   }
 
