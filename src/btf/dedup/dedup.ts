@@ -85,6 +85,8 @@ class Dedup {
   private baseNames: Map<number, number> | null = null;
   private newStrs: Uint8Array = new Uint8Array(0);
   private newStrLen = 0;
+  /** Number of canonical split types, set by assignNewIds. */
+  private newCount = 0;
   /** Reusable arrays taken from the base's state (returned when the run ends). */
   private workspace: Workspace | null = null;
   private base: BaseState | null = null;
@@ -140,25 +142,46 @@ class Dedup {
     }
   }
 
+  // Each pass's loop lives in a method of its own: these run once per module, so V8 optimizes them
+  // on the fly inside the loop; one loop per method keeps that to the loop at hand instead of
+  // recompiling every pass (and deoptimizing at the ones not yet run) each time.
   private passes(wantMap: boolean): { btf: Btf; map: Uint32Array | null } {
     this.map[0] = 0;
     // Pass 0: base types are their own canonical types (and were hashed once per base).
-    for (let id = 1; id < this.startId; id++) this.map[id] = id;
-    for (let id = this.startId; id < this.n; id++) {
-      const k = this.kind(id);
-      if (k === BTF_KIND_VAR || k === BTF_KIND_DATASEC) this.map[id] = id;
-    }
+    this.mapToSelf();
     if (this.src.stringsDeduped) {
       this.newStrs = this.src.strs.slice(0, this.src.strLen);
       this.newStrLen = this.src.strLen;
     } else {
       this.dedupStrings();
     }
-    for (let id = this.startId; id < this.n; id++) this.primType(id);
-    for (let id = this.startId; id < this.n; id++) this.structType(id);
+    this.primTypes();
+    this.structTypes();
     this.resolveFwds();
-    for (let id = this.startId; id < this.n; id++) this.refType(id);
+    this.refTypes();
     return this.compactAndRemap(wantMap);
+  }
+
+  /** Base types, VARs and DATASECs are their own canonical types. */
+  private mapToSelf(): void {
+    const m = this.map;
+    for (let id = 1; id < this.startId; id++) m[id] = id;
+    for (let id = this.startId; id < this.n; id++) {
+      const k = this.kind(id);
+      if (k === BTF_KIND_VAR || k === BTF_KIND_DATASEC) m[id] = id;
+    }
+  }
+
+  private primTypes(): void {
+    for (let id = this.startId; id < this.n; id++) this.primType(id);
+  }
+
+  private structTypes(): void {
+    for (let id = this.startId; id < this.n; id++) this.structType(id);
+  }
+
+  private refTypes(): void {
+    for (let id = this.startId; id < this.n; id++) this.refType(id);
   }
 
   // --- record access -------------------------------------------------------------------------
@@ -533,6 +556,22 @@ class Dedup {
   // --- pass 4: forward declarations by unique name --------------------------------------------
 
   private resolveFwds(): void {
+    const names = this.splitStructNames();
+    const a = this.all;
+    const base = this.baseNames;
+    for (let id = this.startId; id < this.n; id++) {
+      if (this.kind(id) !== BTF_KIND_FWD || this.map[id] !== id) continue;
+      const nm = a[this.off[id]];
+      const cand = names.has(nm) ? names.get(nm) : base?.get(nm);
+      if (!cand) continue;
+      const ck = this.kind(cand);
+      if (ck !== this.fwdKind(id)) continue;
+      this.map[id] = cand;
+    }
+  }
+
+  /** Name offset -> the one canonical split struct or union of that name (0: several, or also in the base). */
+  private splitStructNames(): Map<number, number> {
     const names = new Map<number, number>();
     const a = this.all;
     const base = this.baseNames;
@@ -543,15 +582,7 @@ class Dedup {
       const nm = a[this.off[id]];
       names.set(nm, names.has(nm) || (base !== null && base.has(nm)) ? 0 : id);
     }
-    for (let id = this.startId; id < this.n; id++) {
-      if (this.kind(id) !== BTF_KIND_FWD || this.map[id] !== id) continue;
-      const nm = a[this.off[id]];
-      const cand = names.has(nm) ? names.get(nm) : base?.get(nm);
-      if (!cand) continue;
-      const ck = this.kind(cand);
-      if (ck !== this.fwdKind(id)) continue;
-      this.map[id] = cand;
-    }
+    return names;
   }
 
   // --- pass 5: reference kinds ----------------------------------------------------------------
@@ -621,32 +652,11 @@ class Dedup {
     const src = this.src;
     const remap = new Uint32Array(this.n).fill(UNPROCESSED);
     for (let id = 0; id < this.startId; id++) remap[id] = id;
-    let next = this.startId;
-    let words = 0;
-    for (let id = this.startId; id < this.n; id++) {
-      if (this.map[id] !== id) continue;
-      remap[id] = next++;
-      words += this.off[id + 1] - this.off[id];
-    }
-    const count = next - this.startId;
+    const words = this.assignNewIds(remap);
+    const count = this.newCount;
     const out = new Uint32Array(words);
     const offs = new Uint32Array(count + 1);
-    let w = 0;
-    let i = 0;
-    const a = this.all;
-    for (let id = this.startId; id < this.n; id++) {
-      if (this.map[id] !== id) continue;
-      const o = this.off[id];
-      const len = this.off[id + 1] - o;
-      out.set(a.subarray(o, o + len), w);
-      offs[i++] = w;
-      forEachTypeIdField(out, w, (wi) => {
-        const r = remap[this.resolve(out[wi])];
-        if (r === UNPROCESSED) this.fail(id, `refers to type ${out[wi]} that has no canonical type`);
-        out[wi] = r;
-      });
-      w += len;
-    }
+    const w = this.copyCanonical(remap, out, offs);
     offs[count] = w;
     const result = new Btf({
       base: src.base, le: src.le, hdrLen: src.hdrLen, layout: src.layout,
@@ -659,6 +669,43 @@ class Dedup {
     const map = new Uint32Array(this.n);
     for (let id = 0; id < this.n; id++) map[id] = remap[this.resolve(id)];
     return { btf: result, map };
+  }
+
+  /** Number the canonical split types in order into `remap`; sets newCount, returns their record words. */
+  private assignNewIds(remap: Uint32Array): number {
+    let next = this.startId;
+    let words = 0;
+    for (let id = this.startId; id < this.n; id++) {
+      if (this.map[id] !== id) continue;
+      remap[id] = next++;
+      words += this.off[id + 1] - this.off[id];
+    }
+    this.newCount = next - this.startId;
+    return words;
+  }
+
+  /** Copy the canonical split records into `out` with their type ids remapped; returns the words written. */
+  private copyCanonical(remap: Uint32Array, out: Uint32Array, offs: Uint32Array): number {
+    const a = this.all;
+    let w = 0;
+    let i = 0;
+    let id = 0;
+    // One callback for every record (no closure per type); `id` names the record being fixed.
+    const fix = (wi: number) => {
+      const r = remap[this.resolve(out[wi])];
+      if (r === UNPROCESSED) this.fail(id, `refers to type ${out[wi]} that has no canonical type`);
+      out[wi] = r;
+    };
+    for (id = this.startId; id < this.n; id++) {
+      if (this.map[id] !== id) continue;
+      const o = this.off[id];
+      const len = this.off[id + 1] - o;
+      out.set(a.subarray(o, o + len), w);
+      offs[i++] = w;
+      forEachTypeIdField(out, w, fix);
+      w += len;
+    }
+    return w;
   }
 }
 
