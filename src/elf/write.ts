@@ -651,11 +651,18 @@ export interface AtomicWriteFs {
 export interface AtomicWriteOptions {
   /** Replacement file-system calls (for tests). */
   fs?: Partial<AtomicWriteFs>;
+  /**
+   * fsync the new file before the rename and its directory after it, so the replacement also
+   * survives a system crash. Off by default, as in objcopy and ld: a process stopped at any point
+   * leaves either the original or the complete new file either way, and a batch run over a module
+   * tree would otherwise wait for the disk after every module.
+   */
+  sync?: boolean;
 }
 
 /**
- * Write `bytes` to `path` atomically: a temporary file in the same directory is written, fsynced,
- * given the original's mode and renamed over the original. On any error the temporary file is
+ * Write `bytes` to `path` atomically: a temporary file in the same directory is written (and
+ * fsynced with `sync`), given the original's mode and renamed over the original. On any error the temporary file is
  * removed, the original is left untouched and a `BtfpostError` with code 'io' is thrown.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[], opts: AtomicWriteOptions = {}): Promise<void> {
@@ -685,7 +692,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | readonly 
         pos += bytes.length;
       }
       if (mode !== undefined) await fh.chmod(mode);
-      await fh.sync();
+      if (opts.sync) await fh.sync();
     } finally {
       await fh.close();
     }
@@ -701,6 +708,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | readonly 
     }
     throw new BtfpostError('io', `cannot write: ${(e as Error).message}`, { file: path }, { cause: e });
   }
+  if (!opts.sync) return;
   try {
     const dh = await fsp.open(dir, 'r');
     try {

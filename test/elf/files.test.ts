@@ -57,7 +57,7 @@ describe('writeFileAtomic', () => {
               };
         let err: unknown;
         try {
-          await writeFileAtomic(p, new TextEncoder().encode('replacement that must not land'), { fs });
+          await writeFileAtomic(p, new TextEncoder().encode('replacement that must not land'), { fs, sync: true });
         } catch (e) {
           err = e;
         }
@@ -71,6 +71,31 @@ describe('writeFileAtomic', () => {
       }
     });
   }
+
+  it('does not fsync unless asked (the rename alone makes the replacement atomic)', async () => {
+    const t = tempDir();
+    try {
+      const p = join(t.dir, 'mod.ko');
+      writeFileSync(p, 'original');
+      let syncs = 0;
+      const fs = {
+        open: async (path: Parameters<typeof fsp.open>[0], flags?: Parameters<typeof fsp.open>[1], mode?: Parameters<typeof fsp.open>[2]) => {
+          const fh = await fsp.open(path, flags, mode);
+          fh.sync = async () => { syncs++; };
+          return fh;
+        },
+      };
+      await writeFileAtomic(p, new TextEncoder().encode('new'), { fs });
+      expect(readFileSync(p, 'utf8')).toBe('new');
+      expect(syncs).toBe(0);
+      await writeFileAtomic(p, new TextEncoder().encode('newer'), { fs, sync: true });
+      expect(readFileSync(p, 'utf8')).toBe('newer');
+      expect(syncs).toBe(1);
+      expect(readdirSync(t.dir)).toEqual(['mod.ko']);
+    } finally {
+      t.cleanup();
+    }
+  });
 
   it('fails cleanly when the directory does not exist', async () => {
     const t = tempDir();
