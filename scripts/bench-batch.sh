@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Batch post-link of the corpus's 42 DWARF modules with btfpost --jobs 2 against a shell loop of
 # pahole 1.30 + resolve_btfids with the same features (distilled base, as for out-of-tree
-# modules). Prints both wall times, the ratio and peak memory.
+# modules). Prints both wall times, the ratio and peak memory for each of ROUNDS rounds (default 1),
+# then checks the last round's outputs against the reference's.
 set -euo pipefail
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
@@ -9,17 +10,28 @@ PAHOLE=$CORPUS/tools/bin/pahole-1.30
 RESOLVE=$(find "$CORPUS/tools/resolve_btfids-6.12.117" -type f -name resolve_btfids -perm -u+x | head -1)
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 FEAT=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs
+ROUNDS=${ROUNDS:-1}
 W=$(mktemp -d)
-mkdir -p "$W/ours" "$W/ref"
-find "$K/dbg-modules" -name '*.ko' -exec cp {} "$W/ours/" \;
-cp "$W"/ours/*.ko "$W/ref/"
-echo "modules: $(ls "$W/ours" | wc -l)"
-/usr/bin/time -f 'reference loop: %e s wall, %M KB peak RSS (largest process)' bash -c "
+mkdir -p "$W/orig"
+find "$K/dbg-modules" -name '*.ko' -exec cp {} "$W/orig/" \;
+echo "modules: $(ls "$W/orig" | wc -l); rounds: $ROUNDS (this machine's speed drifts: compare the ratios within a round)"
+reference() {
+  /usr/bin/time -f "%e %M" -o "$W/t.ref" bash -c "
   for f in '$W'/ref/*.ko; do
     LLVM_OBJCOPY=objcopy '$PAHOLE' -J -j --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust --btf_features=distilled_base --btf_base '$K/vmlinux.btf' \"\$f\" >/dev/null 2>&1
     '$RESOLVE' -b '$K/vmlinux.btf' \"\$f\" >/dev/null 2>&1 || true
   done"
-/usr/bin/time -f 'btfpost batch --jobs 2: %e s wall, %M KB peak RSS' node "$HERE/bin/btfpost" batch "$W/ours" -B "$K/vmlinux.btf" --distilled-base --strip-signature --jobs 2 --report "$W/report.json" || true
+}
+ours() {
+  /usr/bin/time -f "%e %M" -o "$W/t.ours" node "$HERE/bin/btfpost" batch "$W/ours" -B "$K/vmlinux.btf" --distilled-base --strip-signature --jobs 2 --report "$W/report.json" || true
+}
+for r in $(seq "$ROUNDS"); do
+  rm -rf "$W/ours" "$W/ref"; cp -r "$W/orig" "$W/ours"; cp -r "$W/orig" "$W/ref"
+  # Alternate which goes first, so a drift of the machine's speed does not favour one side.
+  if [ $((r % 2)) = 1 ]; then reference; ours; else ours; reference; fi
+  read -r rt rm <"$W/t.ref"; read -r ot om <"$W/t.ours"
+  echo "round $r: reference loop $rt s, $((rm / 1024)) MB peak (largest process); btfpost batch --jobs 2 $ot s, $((om / 1024)) MB peak; ratio $(awk -v a="$rt" -v b="$ot" 'BEGIN { printf "%.2f", a / b }')"
+done
 node -e "const r=JSON.parse(require('fs').readFileSync('$W/report.json'));console.log('btfpost report: '+r.ok+' ok, '+r.failed+' failed')"
 same=0; bytes=0; ids=0; n=0
 for f in "$W"/ours/*.ko; do
