@@ -20,6 +20,8 @@ const SECTION_NAMES = ['.debug_info', '.debug_str', '.debug_line_str'];
 const RECENT_BITS = 12;
 /** String sections up to this size get an offset → id array (4 bytes per section byte). */
 const DIRECT_LIMIT = 8 << 20;
+/** The top bit of each byte of a word (for the has-a-zero-byte test). */
+const HIGH_BITS = 0x80808080 | 0;
 
 /** Distinct strings of one DwarfFile, addressed by StrRef or by dense id. */
 export class StringTable {
@@ -41,6 +43,9 @@ export class StringTable {
   private readonly recentId = new Int32Array(1 << RECENT_BITS);
   /** Per section: offset → id + 1 (0 = not seen), for small sections; null otherwise. */
   private readonly direct: (Int32Array | null | undefined)[] = [];
+  /** Per section: a DataView for reading four bytes at a time. */
+  private readonly views: (DataView | undefined)[] = [];
+  private poolView = new DataView(this.pool.buffer);
 
   /** `sections[id]` are the bytes of .debug_info, .debug_str and .debug_line_str (null when absent). */
   constructor(sections: (Uint8Array | null)[], fileName?: string) {
@@ -94,15 +99,26 @@ export class StringTable {
     if (!(offset >= 0 && offset < n)) {
       throw new DwarfError(`string offset 0x${offset.toString(16)} is outside ${SECTION_NAMES[sec]} (0x${n.toString(16)} bytes)`, { file: this.fileName, section: SECTION_NAMES[sec], offset });
     }
-    // FNV-1a over the bytes up to the NUL.
+    // Four bytes at a time up to the word that holds the NUL, then byte by byte; the hash depends
+    // only on the content (words are taken from the string's start), mixed once at the end.
+    const dv = this.views[sec] ?? (this.views[sec] = new DataView(data.buffer, data.byteOffset, data.byteLength));
     let h = 0x811c9dc5 | 0;
     let e = offset;
+    while (e + 4 <= n) {
+      const v = dv.getInt32(e, true);
+      if ((((v - 0x01010101) | 0) & ~v & HIGH_BITS) !== 0) break;
+      h = Math.imul(h ^ v, 0x01000193);
+      e += 4;
+    }
     while (e < n) {
       const c = data[e];
       if (c === 0) break;
       h = Math.imul(h ^ c, 0x01000193);
       e++;
     }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
     if (e >= n) throw new DwarfError('unterminated string', { file: this.fileName, section: SECTION_NAMES[sec], offset });
     const len = e - offset;
     const slots = this.slots;
@@ -113,7 +129,7 @@ export class StringTable {
       if (v === 0) break;
       if (slots[2 * s] === h) {
         const id = v - 1;
-        if (this.lens[id] === len && this.same(id, data, offset, len)) return id;
+        if (this.lens[id] === len && this.same(id, dv, data, offset, len)) return id;
       }
       s = (s + 1) & mask;
     }
@@ -146,10 +162,13 @@ export class StringTable {
     return this.lens[id];
   }
 
-  private same(id: number, data: Uint8Array, offset: number, len: number): boolean {
+  private same(id: number, dv: DataView, data: Uint8Array, offset: number, len: number): boolean {
     const pool = this.pool;
+    const pv = this.poolView;
     const o = this.starts[id];
-    for (let i = 0; i < len; i++) if (pool[o + i] !== data[offset + i]) return false;
+    let i = 0;
+    for (; i + 4 <= len; i += 4) if (pv.getInt32(o + i, true) !== dv.getInt32(offset + i, true)) return false;
+    for (; i < len; i++) if (pool[o + i] !== data[offset + i]) return false;
     return true;
   }
 
@@ -168,6 +187,7 @@ export class StringTable {
       const pool = new Uint8Array(Math.max(this.pool.length * 2, at + len));
       pool.set(this.pool.subarray(0, at));
       this.pool = pool;
+      this.poolView = new DataView(pool.buffer);
     }
     const pool = this.pool;
     for (let i = 0; i < len; i++) pool[at + i] = data[offset + i];
