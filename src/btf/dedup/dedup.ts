@@ -75,9 +75,15 @@ class Dedup {
   private off: Uint32Array;
   private readonly map: Uint32Array;
   private readonly hypot: Uint32Array;
-  private hypotList: number[] = [];
-  /** Pairs still to compare in isEquiv (kept between calls; isEquiv does not nest). */
-  private readonly stack: number[] = [];
+  /** Canonical ids given a hypothetical mapping by the current isEquiv, hypotList[0..hypotLen). */
+  private hypotList: Int32Array<ArrayBuffer> = new Int32Array(256);
+  private hypotLen = 0;
+  /**
+   * Pairs still to compare in isEquiv, kept between calls (isEquiv does not nest). A typed array:
+   * a JS array emptied with `length = 0` gives its storage back, so refilling it allocated anew
+   * on every call (most of what dedup allocated).
+   */
+  private stack: Int32Array<ArrayBuffer> = new Int32Array(512);
   private adjustCanon = false;
   private readonly table: CandidateTable;
   private readonly h: Hasher;
@@ -373,8 +379,9 @@ class Dedup {
     return this.all[this.off[id] + 1] >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
   }
   private clearHypot(): void {
-    for (const id of this.hypotList) this.hypot[id] = UNPROCESSED;
-    this.hypotList = [];
+    const list = this.hypotList;
+    for (let i = 0; i < this.hypotLen; i++) this.hypot[list[i]] = UNPROCESSED;
+    this.hypotLen = 0;
     this.adjustCanon = false;
   }
 
@@ -439,13 +446,14 @@ class Dedup {
    * effects as btf_dedup_is_equiv(), walked with an explicit stack. Returns 1, 0, or throws.
    */
   private isEquiv(candRoot: number, canonRoot: number): number {
-    const stack = this.stack;
-    stack.length = 0;
-    stack.push(candRoot, canonRoot);
+    let stack = this.stack;
+    stack[0] = candRoot;
+    stack[1] = canonRoot;
+    let sp = 2;
     const a = this.all;
-    while (stack.length > 0) {
-      let canon = stack.pop()!;
-      const cand = stack.pop()!;
+    while (sp > 0) {
+      let canon = stack[--sp];
+      const cand = stack[--sp];
       if (this.resolve(cand) === this.resolve(canon)) continue;
       canon = this.resolveFwd(canon);
       const hy = this.hypot[canon];
@@ -455,7 +463,8 @@ class Dedup {
         return 0;
       }
       this.hypot[canon] = cand;
-      this.hypotList.push(canon);
+      if (this.hypotLen === this.hypotList.length) this.hypotList = grownInt32(this.hypotList, this.hypotLen + 1);
+      this.hypotList[this.hypotLen++] = canon;
       const co = this.off[cand];
       const no = this.off[canon];
       if (a[co] !== a[no]) return 0;
@@ -476,6 +485,9 @@ class Dedup {
         continue;
       }
       if (ck !== nk) return 0;
+      // Room for every pair this type can push.
+      const room = sp + 2 * this.vlen(cand) + 4;
+      if (room > stack.length) stack = this.stack = grownInt32(stack, room);
       switch (ck) {
         case BTF_KIND_INT:
           if (!this.equalIntTag(cand, canon)) return 0;
@@ -489,22 +501,33 @@ class Dedup {
         case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
         case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG:
           if (a[co + 1] !== a[no + 1]) return 0;
-          stack.push(a[co + 2], a[no + 2]);
+          stack[sp++] = a[co + 2];
+          stack[sp++] = a[no + 2];
           break;
         case BTF_KIND_ARRAY:
           if (!this.compatArray(cand, canon)) return 0;
           // Element type after the index type: push in reverse.
-          stack.push(a[co + 3], a[no + 3], a[co + 4], a[no + 4]);
+          stack[sp++] = a[co + 3];
+          stack[sp++] = a[no + 3];
+          stack[sp++] = a[co + 4];
+          stack[sp++] = a[no + 4];
           break;
         case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
           if (!this.shallowEqualStruct(cand, canon)) return 0;
-          for (let i = this.vlen(cand) - 1; i >= 0; i--) stack.push(a[co + 4 + i * 3], a[no + 4 + i * 3]);
+          for (let i = this.vlen(cand) - 1; i >= 0; i--) {
+            stack[sp++] = a[co + 4 + i * 3];
+            stack[sp++] = a[no + 4 + i * 3];
+          }
           break;
         }
         case BTF_KIND_FUNC_PROTO: {
           if (!this.compatFnproto(cand, canon)) return 0;
-          for (let i = this.vlen(cand) - 1; i >= 0; i--) stack.push(a[co + 4 + i * 2], a[no + 4 + i * 2]);
-          stack.push(a[co + 2], a[no + 2]);
+          for (let i = this.vlen(cand) - 1; i >= 0; i--) {
+            stack[sp++] = a[co + 4 + i * 2];
+            stack[sp++] = a[no + 4 + i * 2];
+          }
+          stack[sp++] = a[co + 2];
+          stack[sp++] = a[no + 2];
           break;
         }
         default:
@@ -516,7 +539,9 @@ class Dedup {
 
   private mergeHypot(): void {
     const m = this.map;
-    for (const canonId of this.hypotList) {
+    const list = this.hypotList;
+    for (let i = 0; i < this.hypotLen; i++) {
+      const canonId = list[i];
       const targId = this.hypot[canonId];
       const t = this.resolve(targId);
       const c = this.resolve(canonId);
@@ -739,6 +764,13 @@ function takeWorkspace(prep: BaseState, words: number, offs: number): Workspace 
   if (ws.off.length < offs) ws.off = grownCopy(prep.off, offs);
   ws.table.copyFrom(prep.table);
   return ws;
+}
+
+/** A new Int32Array of at least `n` elements (twice the old size or more) starting with `src`. */
+function grownInt32(src: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const a = new Int32Array(Math.max(n, src.length * 2));
+  a.set(src);
+  return a;
 }
 
 /** A new array of at least `n` elements (with a quarter more room) starting with `src`. */
