@@ -1,5 +1,6 @@
 // The DWARF → BTF encoder: pahole 1.30's rules for types, functions and variables, unit by unit, before deduplication.
 
+import { WordList } from '../common/word-list.js';
 import { DwarfError } from '../common/errors.js';
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT,
@@ -124,11 +125,11 @@ export class Encoder {
   private readonly nameCache: number[] = [];
   private unitOffset = 0;
   /** DIE offsets of the unit's types, in id order (index = local id - 1). */
-  private types: number[] = [];
+  private readonly types = new WordList(1024);
   /** Subprogram DIEs in pahole's functions-table order. */
-  private fnDies: number[] = [];
+  private readonly fnDies = new WordList(256);
   /** Top-level variable DIEs. */
-  private varDies: number[] = [];
+  private readonly varDies = new WordList(256);
   /** btf_type_tag chains: annotation DIE → previous annotation DIE, or -1 - pointer DIE for the first. */
   private tagPrev = new Map<number, number>();
   /** Pointer DIE → its last btf_type_tag annotation DIE. */
@@ -138,7 +139,8 @@ export class Encoder {
   /** Aliases this encoder set, in order (see exportChunk). */
   private readonly aliasLog: Array<[number, string]> = [];
   private needIndexType = false;
-  private readonly memberWords: number[] = [];
+  /** Extra words of the record being built (members, enumerators, parameters), reused from type to type. */
+  private readonly memberWords = new WordList(256);
   private arrayIndexId = 0;
 
   constructor(elf: ElfFile, dwarf: D.DwarfFile, opts: EncoderOptions) {
@@ -296,9 +298,9 @@ export class Encoder {
     this.stats.units++;
     const cur = this.cur;
     this.unitOffset = u.offset;
-    this.types.length = 0;
-    this.fnDies.length = 0;
-    this.varDies.length = 0;
+    this.types.clear();
+    this.fnDies.clear();
+    this.varDies.clear();
     this.tagPrev.clear();
     this.tagHead.clear();
     cur.reset(u);
@@ -317,7 +319,7 @@ export class Encoder {
         this.arrayIndexId = this.typeIdOff + this.types.length + 1;
       }
     }
-    for (let i = 0; i < this.types.length; i++) this.encodeType(this.types[i], i + 1);
+    for (let i = 0; i < this.types.length; i++) this.encodeType(this.types.words[i], i + 1);
     this.stats.types += this.types.length;
     if (this.needIndexType && !this.hasIndexType) {
       this.btf.add(BTF_KIND_INT, this.btf.addStr('int'), 0, false, 4, [(BTF_INT_SIGNED << 24) | 32]);
@@ -330,14 +332,15 @@ export class Encoder {
     // Forget this unit's ids.
     const lid = this.localId;
     const base = this.unitOffset;
-    for (const off of this.types) lid[off - base] = 0;
+    const types = this.types.words;
+    for (let i = 0; i < this.types.length; i++) lid[types[i] - base] = 0;
   }
 
   /** Local id of the first base type named "int", or 0. */
   private findInt(): number {
     const cur = this.cur2;
     for (let i = 0; i < this.types.length; i++) {
-      const off = this.types[i];
+      const off = this.types.words[i];
       if (cur.dieAt(off) !== D.DW_TAG_base_type) continue;
       if (cur.attrString(D.DW_AT_name) === 'int') return i + 1;
     }
@@ -610,9 +613,9 @@ export class Encoder {
     const name = this.nameOff(cur);
     if (cur.attrFlag(D.DW_AT_declaration)) return btf.add(BTF_KIND_FWD, name, 0, isUnion, 0);
     const size = cur.attrUint(D.DW_AT_byte_size, 0);
-    // Member words, reused from struct to struct (btf.add copies them).
+    // btf.add copies the words, so the list is reused from type to type.
     const extra = this.memberWords;
-    extra.length = 0;
+    extra.clear();
     let kflag = false;
     let vlen = 0;
     if (cur.hasChildren) {
@@ -627,12 +630,14 @@ export class Encoder {
         const bitOff = this.memberBitOffset(cur, bitSize);
         const isBitfield = bitSize !== 0 || bitOff % 8 !== 0;
         if (isBitfield) kflag = true;
-        extra.push(mname, mtype, (bitOff + bitSize * 0x1000000) >>> 0);
+        extra.push(mname);
+        extra.push(mtype);
+        extra.push(bitOff + bitSize * 0x1000000);
         vlen++;
         cur.skipChildren();
       }
     }
-    return btf.add(isUnion ? BTF_KIND_UNION : BTF_KIND_STRUCT, name, vlen, kflag, size, extra);
+    return btf.add(isUnion ? BTF_KIND_UNION : BTF_KIND_STRUCT, name, vlen, kflag, size, extra.words, extra.length);
   }
 
   /** pahole's member bit offset: DW_AT_data_bit_offset, or byte offset plus the (little-endian adjusted) DW_AT_bit_offset. */
@@ -699,7 +704,8 @@ export class Encoder {
       signed = e === D.DW_ATE_signed || e === D.DW_ATE_signed_char;
     }
     const wide = size > 4 && this.f.enum64;
-    const extra: number[] = [];
+    const extra = this.memberWords;
+    extra.clear();
     let vlen = 0;
     let kflag = wide ? signed : false;
     if (cur.hasChildren) {
@@ -715,28 +721,31 @@ export class Encoder {
           hi = cur.hi;
           lo = cur.lo;
         }
+        extra.push(vname);
+        extra.push(lo);
         if (wide) {
-          extra.push(vname, lo, hi);
+          extra.push(hi);
         } else {
-          extra.push(vname, lo);
           if (this.f.enum64 && (hi & 0x80000000) !== 0) kflag = true;
         }
         vlen++;
         cur.skipChildren();
       }
     }
-    return btf.add(wide ? BTF_KIND_ENUM64 : BTF_KIND_ENUM, name, vlen, kflag, size, extra);
+    return btf.add(wide ? BTF_KIND_ENUM64 : BTF_KIND_ENUM, name, vlen, kflag, size, extra.words, extra.length);
   }
 
   private encodeProto(cur: D.DieCursor): number {
     const ret = this.refId(cur, D.DW_AT_type);
-    const extra: number[] = [];
+    const extra = this.memberWords;
+    extra.clear();
     let vlen = 0;
     let unspec = false;
     if (cur.hasChildren) {
       while (cur.nextChild(0)) {
         if (cur.tag === D.DW_TAG_formal_parameter) {
-          extra.push(this.nameOff(cur), this.refId(cur, D.DW_AT_type));
+          extra.push(this.nameOff(cur));
+          extra.push(this.refId(cur, D.DW_AT_type));
           vlen++;
         } else if (cur.tag === D.DW_TAG_unspecified_parameters) {
           unspec = true;
@@ -745,17 +754,18 @@ export class Encoder {
       }
     }
     if (unspec) {
-      extra.push(0, 0);
+      extra.push(0);
+      extra.push(0);
       vlen++;
     }
-    return this.btf.add(BTF_KIND_FUNC_PROTO, 0, vlen, false, ret, extra);
+    return this.btf.add(BTF_KIND_FUNC_PROTO, 0, vlen, false, ret, extra.words, extra.length);
   }
 
   /** DECL_TAGs for btf_decl_tag annotations on structs, unions and typedefs (and their members). */
   private encodeTypeDeclTags(): void {
     const cur = this.cur;
     for (let i = 0; i < this.types.length; i++) {
-      const off = this.types[i];
+      const off = this.types.words[i];
       const tag = cur.dieAt(off);
       if (tag !== D.DW_TAG_structure_type && tag !== D.DW_TAG_union_type && tag !== D.DW_TAG_typedef) continue;
       if (!cur.hasChildren) continue;
@@ -809,8 +819,8 @@ export class Encoder {
     const originFlags = new Map<number, number>();
     // One small method per function DIE and per saved function: the loops stay short, so a
     // deoptimization in one step recompiles that step rather than the whole pass.
-    for (const off of this.fnDies) {
-      const fn = this.readFunction(off, originFlags);
+    for (let i = 0; i < this.fnDies.length; i++) {
+      const fn = this.readFunction(this.fnDies.words[i], originFlags);
       if (fn !== null) fns.push(fn);
     }
     for (const fn of fns) this.saveFunction(fn, originFlags);
@@ -964,7 +974,8 @@ export class Encoder {
     const cur = this.cur;
     const c2 = this.cur2;
     const btf = this.btf;
-    for (const off of this.varDies) {
+    for (let i = 0; i < this.varDies.length; i++) {
+      const off = this.varDies.words[i];
       cur.dieAt(off);
       const declaration = cur.has(D.DW_AT_declaration);
       const spec = cur.attrRef(D.DW_AT_specification);

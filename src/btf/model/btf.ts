@@ -8,6 +8,8 @@ import {
 import { ByteStringSet } from './strset.js';
 
 const latin1 = new TextDecoder('latin1');
+/** Extra words of a record that has none. */
+const NO_WORDS: ArrayLike<number> = [];
 
 /** Scratch bytes for latin1-encoding names (each char code is one byte, as the decoder maps them). */
 let scratch = new Uint8Array(256);
@@ -275,9 +277,8 @@ export class Btf {
     return this.typeCount - 1;
   }
 
-  /** Append a type with the given header fields and extra words. */
-  add(kind: number, nameOff: number, vlen: number, kflag: boolean, sizeType: number, extra: ArrayLike<number> = []): number {
-    const n = extra.length;
+  /** Append a type with the given header fields and extra words (the first `n` of `extra`). */
+  add(kind: number, nameOff: number, vlen: number, kflag: boolean, sizeType: number, extra: ArrayLike<number> = NO_WORDS, n = extra.length): number {
     const expect = extraWords(kind, vlen);
     if (expect >= 0 && n !== expect) throw new BtfError(`type record of kind ${kind} has ${3 + n} words, expected ${3 + expect}`);
     this.ensureWords(3 + n);
