@@ -37,10 +37,14 @@ import type { DieOffset, Unit } from './unit.js';
 export class DieCursor {
   /** The file being read. */
   readonly dwarf: DwarfFile;
+  // hi and lo hold unsigned 32-bit values, half of them beyond the small-integer range. Starting
+  // them as a double (-0) gives the fields a double representation from the start; starting with
+  // 0, the first large value changed the cursor's hidden class and deoptimized every method that
+  // had inlined a cursor accessor, once per process.
   /** High 32 bits of the last 64-bit value an accessor produced. */
-  hi = 0;
+  hi = -0;
   /** Low 32 bits of the last 64-bit value an accessor produced. */
-  lo = 0;
+  lo = -0;
   /** Register number found by the last `location()` that returned LOC_REG or LOC_BREG. */
   reg = 0;
   /** Offset (DW_OP_bregN, DW_OP_fbreg) found by the last `location()`. */
