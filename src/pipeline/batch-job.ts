@@ -6,7 +6,6 @@ import type { Btf } from '../btf/model/btf.js';
 import { BtfpostError } from '../common/errors.js';
 import { parseFeatureLists, KBUILD_FEATURES } from '../encoder/index.js';
 import { postLink } from './postlink.js';
-import { checkModule } from './check.js';
 import type { BatchModuleResult } from './batch-schema.js';
 
 /** Settings shared by every module of a run (plain data, so it can cross to workers). */
@@ -35,6 +34,8 @@ export class BatchRunner {
       if (!this.base) this.base = (await loadBtfFile(this.s.base)).btf;
       const { bytes, compression } = await readMaybeCompressed(file, this.scratch);
       if (this.s.checkOnly) {
+        // Loaded only for --check-only (it brings zod for its report schema).
+        const { checkModule } = await import('./check.js');
         const c = checkModule(bytes, file, this.base);
         return done({ result: c.ok ? 'ok' : 'failed', error: c.reason, types: c.types ?? 0, btfBytes: 0, baseBytes: 0 });
       }

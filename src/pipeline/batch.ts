@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BtfpostError } from '../common/errors.js';
-import { BatchRunner, type BatchSettings } from './batch-job.js';
+import type { BatchSettings } from './batch-job.js';
 import type { BatchModuleResult, BatchReport } from './batch-schema.js';
 
 /** V8 flags of worker processes. */
@@ -49,6 +49,9 @@ export async function runBatch(files: readonly string[], settings: BatchSettings
   };
   const n = Math.max(1, Math.min(jobs, files.length));
   if (n <= 1) {
+    // Loaded only here: with workers, this process never encodes, and loading the encoder would
+    // only delay starting them.
+    const { BatchRunner } = await import('./batch-job.js');
     const runner = new BatchRunner(settings);
     for (let i = 0; i < files.length; i++) finish(i, await runner.run(files[i]));
   } else {

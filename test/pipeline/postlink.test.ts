@@ -96,6 +96,25 @@ describe('batch runs', () => {
     expect(readFileSync(join(dir, 'j1', 'broken.ko')).length).toBe(7);
     expect(same(section(readFileSync(join(dir, 'j2', 'a.ko')), '.BTF.base'), fixture('postlink/tcp_bbr.BTF.base'))).toBe(true);
   });
+
+  it.skipIf(!existsSync(join(ROOT, 'dist', 'bundle', 'batch-worker.js')))('--check-only in worker processes checks each module against the base and changes no byte', () => {
+    const d = join(dir, 'chk');
+    mkdirSync(d, { recursive: true });
+    const vmlinux = parseBtf(fixture('btf/vmlinux-6.12.btf.gz'));
+    const good = postLink(fixture('postlink/tcp_bbr.pre-btf.ko.gz'), 'good.ko', { base: vmlinux, features: parseFeatureLists([KBUILD_FEATURES]), distilled: true }).bytes;
+    writeFileSync(join(d, 'good.ko'), good);
+    writeFileSync(join(d, 'nobtf.ko'), fixture('postlink/tcp_bbr.pre-btf.ko.gz'));
+    const before = readdirSync(d).map((n) => readFileSync(join(d, n)));
+    const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'btfpost'), 'batch', d, '-B', join(dir, 'vmlinux.btf'), '--check-only', '--jobs', '2', '--report', join(dir, 'chk.json')], { encoding: 'utf8' });
+    expect(res.status).toBe(2);
+    const r = BatchReportSchema.parse(JSON.parse(readFileSync(join(dir, 'chk.json'), 'utf8')));
+    expect(r.mode).toBe('check-only');
+    expect(r.modules.find((m) => m.module.endsWith('good.ko'))!.result).toBe('ok');
+    const bad = r.modules.find((m) => m.module.endsWith('nobtf.ko'))!;
+    expect(bad.result).toBe('failed');
+    expect(bad.error).toBeTruthy();
+    readdirSync(d).forEach((n, i) => expect(same(readFileSync(join(d, n)), before[i])).toBe(true));
+  });
 });
 
 describe('batch worker processes', () => {
