@@ -662,8 +662,9 @@ export interface AtomicWriteOptions {
 
 /**
  * Write `bytes` to `path` atomically: a temporary file in the same directory is written (and
- * fsynced with `sync`), given the original's mode and renamed over the original. On any error the temporary file is
- * removed, the original is left untouched and a `BtfpostError` with code 'io' is thrown.
+ * fsynced with `sync`), given the original's mode and renamed over the original. On any error the
+ * temporary file is removed, the original is left untouched and a `BtfpostError` with code 'io' is
+ * thrown.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[], opts: AtomicWriteOptions = {}): Promise<void> {
   const chunks = data instanceof Uint8Array ? [data] : data;

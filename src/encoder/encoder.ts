@@ -67,12 +67,12 @@ export interface EncodedChunk {
   arrayIndexId: number;
 }
 
-/** A parallel encoding cannot be merged exactly (the caller encodes sequentially instead). */
 /** A formal parameter as read from DWARF (origin: DIE to take name and type from, or -1). */
 interface FnParam { name: string | undefined; type: number; flags: number; die: number; origin: number }
 /** A function DIE as read from DWARF, before the ELF symbol table decides whether it is saved. */
 interface FnDie { die: number; name: string | undefined; ret: number; params: FnParam[]; unspec: boolean; annots: Annot[] }
 
+/** A parallel encoding cannot be merged exactly (the caller encodes sequentially instead). */
 export class ChunkMergeError extends Error {
   override name = 'ChunkMergeError';
 }
