@@ -2,7 +2,9 @@
 
 import { BtfError, BtfpostError, withFile } from '../common/errors.js';
 import { parseElf, type ElfFile } from '../elf/index.js';
+import { open } from 'node:fs/promises';
 import { readMaybeCompressed } from '../elf/compress-file.js';
+import { readElfSparse } from '../elf/sparse.js';
 import type { Btf } from './model/btf.js';
 import { looksLikeBtf, parseBtf } from './wire/parse.js';
 import { relocateBtf } from './relocate/relocate.js';
@@ -65,9 +67,38 @@ export function btfFromElf(elf: ElfFile, file: string, opts: { base?: Btf | null
   return { btf, distilled, distilledSection, source: 'elf' };
 }
 
-/** Read a file (decompressing .xz/.zst/.gz) and parse its BTF; see btfFromBytes. */
+/**
+ * Read a file (decompressing .xz/.zst/.gz) and parse its BTF; see btfFromBytes. An uncompressed
+ * ELF is read sparsely: headers, section names and its BTF sections only (a vmlinux is tens to
+ * hundreds of MB, its .BTF a few).
+ */
 export async function loadBtfFile(path: string, opts: { base?: Btf | null } = {}): Promise<LoadedBtf> {
+  if (await startsWithElfMagic(path)) {
+    const { elf } = await readElfSparse(path, { section: (s) => s.name === '.BTF' || (DISTILLED_BASE_SECTIONS as readonly string[]).includes(s.name) });
+    try {
+      return btfFromElf(elf, path, { base: opts.base, relocate: true });
+    } catch (e) {
+      if (e instanceof BtfpostError) throw withFile(e, path);
+      throw e;
+    }
+  }
   const { bytes } = await readMaybeCompressed(path);
   return btfFromBytes(bytes, path, opts);
+}
+
+/** Whether the file starts with the ELF magic (false when it cannot be read: the caller reports that). */
+async function startsWithElfMagic(path: string): Promise<boolean> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const head = new Uint8Array(4);
+      const { bytesRead } = await fh.read(head, 0, 4, 0);
+      return bytesRead === 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false;
+  }
 }
 

@@ -4,21 +4,13 @@ import { open } from 'node:fs/promises';
 import type { Btf } from '../btf/model/btf.js';
 import { looksLikeBtf, parseBtf } from '../btf/wire/parse.js';
 import { BtfError, BtfpostError, withFile } from '../common/errors.js';
-import {
-  EI_CLASS, EI_DATA, ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, SHT_SYMTAB, SHT_SYMTAB_SHNDX,
-} from '../elf/constants.js';
+import { SHT_SYMTAB, SHT_SYMTAB_SHNDX } from '../elf/constants.js';
 import { parseElf, type ElfFile } from '../elf/file.js';
+import { readElfSparse, type SparseElf } from '../elf/sparse.js';
 import { BTF_IDS_SECTION } from './constants.js';
 import { btfFromElf, DISTILLED_BASE_SECTIONS } from '../btf/load.js';
 
-/** An ELF read sparsely: `bytes` has the file's length, but only the parts listed were read. */
-export interface SparseElf {
-  elf: ElfFile;
-  /** The buffer `elf` views (file-sized; unread ranges are zero). */
-  bytes: Uint8Array;
-  /** File size on disk. */
-  size: number;
-}
+export type { SparseElf } from '../elf/sparse.js';
 
 /** Sections read besides the symbol tables: the slots, and the BTF they may be resolved against. */
 const WANTED = new Set([BTF_IDS_SECTION, '.BTF', '.BTF.base', '.BTF.base_ref']);
@@ -28,72 +20,12 @@ const TAIL = 64;
 /**
  * Read an uncompressed ELF from disk touching only the ELF header, the section header table,
  * the section names, the symbol table(s) with their string tables, `.BTF_ids`, `.BTF`,
- * `.BTF.base` and the file's last bytes (module signature marker). The buffer is allocated at
- * the file's size but the rest stays zero (and, for large files, unbacked by memory), so a
- * 350 MB vmlinux costs a few MB of reads. Sections other than those are not valid in the result.
+ * `.BTF.base` and the file's last bytes (module signature marker), so a 350 MB vmlinux costs a
+ * few MB of reads. Sections other than those are not valid in the result.
  * @throws BtfpostError ('io') when the file cannot be read; ElfError for malformed headers.
  */
-export async function readElfForBtfIds(path: string): Promise<SparseElf> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw new BtfpostError('io', `cannot open: ${(e as Error).message}`, { file: path }, { cause: e });
-  }
-  try {
-    const size = (await fh.stat()).size;
-    const bytes = new Uint8Array(size);
-    const read = async (off: number, len: number) => {
-      const end = Math.min(size, off + len);
-      let p = Math.max(0, off);
-      while (p < end) {
-        const { bytesRead } = await fh.read(bytes, p, end - p, p);
-        if (bytesRead <= 0) break;
-        p += bytesRead;
-      }
-    };
-    await read(0, 64);
-    await read(size - TAIL, TAIL);
-    // Locate the section header table from the ELF header (parseElf validates it afterwards).
-    const cls = bytes[EI_CLASS];
-    const data = bytes[EI_DATA];
-    if (size >= 64 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46
-      && (cls === ELFCLASS32 || cls === ELFCLASS64) && (data === ELFDATA2LSB || data === ELFDATA2MSB)) {
-      const le = data === ELFDATA2LSB;
-      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const is64 = cls === ELFCLASS64;
-      const shoff = is64 ? Number(dv.getBigUint64(40, le)) : dv.getUint32(32, le);
-      const shentsize = dv.getUint16(is64 ? 58 : 46, le);
-      let shnum = dv.getUint16(is64 ? 60 : 48, le);
-      if (shoff > 0 && shoff < size) {
-        if (shnum === 0) {
-          await read(shoff, shentsize);
-          shnum = Math.min(Number(is64 ? dv.getBigUint64(shoff + 32, le) : BigInt(dv.getUint32(shoff + 20, le))), Math.floor((size - shoff) / Math.max(1, shentsize)));
-        }
-        await read(shoff, shnum * shentsize);
-      }
-    }
-    // First pass: headers only, to find the section name table.
-    let elf = parseElf(bytes, path);
-    if (elf.shstrndx !== 0) {
-      const s = elf.sections[elf.shstrndx];
-      await read(s.offset, s.fileSize);
-      elf = parseElf(bytes, path);
-    }
-    for (const s of elf.sections) {
-      if (s.index === 0) continue;
-      if (s.type === SHT_SYMTAB || s.type === SHT_SYMTAB_SHNDX || WANTED.has(s.name)) {
-        await read(s.offset, s.fileSize);
-        if (s.type === SHT_SYMTAB && s.link !== 0 && s.link < elf.sections.length) {
-          const str = elf.sections[s.link];
-          await read(str.offset, str.fileSize);
-        }
-      }
-    }
-    return { elf: parseElf(bytes, path), bytes, size };
-  } finally {
-    await fh.close();
-  }
+export function readElfForBtfIds(path: string): Promise<SparseElf> {
+  return readElfSparse(path, { section: (s) => s.type === SHT_SYMTAB || s.type === SHT_SYMTAB_SHNDX || WANTED.has(s.name), tail: TAIL });
 }
 
 /**

@@ -32,3 +32,4 @@ export { applyElfEdits, applyElfEditsChunks, concatChunks, writeFileAtomic, DEFA
 export type { ElfEdit, ElfEditPlan, SectionRef, ReplaceSectionEdit, AddSectionEdit, RemoveSectionEdit, PatchSectionEdit, AtomicWriteFs, AtomicWriteOptions } from './write.js';
 export { readMaybeCompressed, readWholeInto, detectCompression, decompressBytes, compressBytes, writeMaybeCompressed, KERNEL_COMPRESS_COMMANDS } from './compress-file.js';
 export type { Compression, MaybeCompressed } from './compress-file.js';
+export { readElfSparse, type SparseElf, type SparseWants } from './sparse.js';

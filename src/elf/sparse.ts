@@ -1,0 +1,92 @@
+// Reading only some sections of a large ELF from disk (a vmlinux is hundreds of MB; its .BTF is a few).
+
+import { open } from 'node:fs/promises';
+import { BtfpostError } from '../common/errors.js';
+import { EI_CLASS, EI_DATA, ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, SHT_SYMTAB } from './constants.js';
+import { parseElf, type ElfFile, type ElfSection } from './file.js';
+
+/** An ELF read sparsely: `bytes` has the file's length, but only the parts asked for were read. */
+export interface SparseElf {
+  elf: ElfFile;
+  /** The buffer `elf` views (file-sized; unread ranges are zero). */
+  bytes: Uint8Array;
+  /** File size on disk. */
+  size: number;
+}
+
+/** What to read besides the ELF header, the section headers and the section names. */
+export interface SparseWants {
+  /** Sections whose contents are read (a symbol table's string table comes with it). */
+  section: (s: ElfSection) => boolean;
+  /** Bytes read at the end of the file (e.g. for a module signature marker); 0 by default. */
+  tail?: number;
+}
+
+/**
+ * Read an uncompressed ELF from disk touching only the ELF header, the section header table, the
+ * section names and the sections `wants` selects. The buffer is allocated at the file's size but
+ * the rest stays zero (and, for large files, unbacked by memory). Sections not read are not valid
+ * in the result.
+ * @throws BtfpostError ('io') when the file cannot be read; ElfError for malformed headers.
+ */
+export async function readElfSparse(path: string, wants: SparseWants): Promise<SparseElf> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw new BtfpostError('io', `cannot open: ${(e as Error).message}`, { file: path }, { cause: e });
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const bytes = new Uint8Array(size);
+    const read = async (off: number, len: number) => {
+      const end = Math.min(size, off + len);
+      let p = Math.max(0, off);
+      while (p < end) {
+        const { bytesRead } = await fh.read(bytes, p, end - p, p);
+        if (bytesRead <= 0) break;
+        p += bytesRead;
+      }
+    };
+    await read(0, 64);
+    if (wants.tail) await read(size - wants.tail, wants.tail);
+    // Locate the section header table from the ELF header (parseElf validates it afterwards).
+    const cls = bytes[EI_CLASS];
+    const data = bytes[EI_DATA];
+    if (size >= 64 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46
+      && (cls === ELFCLASS32 || cls === ELFCLASS64) && (data === ELFDATA2LSB || data === ELFDATA2MSB)) {
+      const le = data === ELFDATA2LSB;
+      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const is64 = cls === ELFCLASS64;
+      const shoff = is64 ? Number(dv.getBigUint64(40, le)) : dv.getUint32(32, le);
+      const shentsize = dv.getUint16(is64 ? 58 : 46, le);
+      let shnum = dv.getUint16(is64 ? 60 : 48, le);
+      if (shoff > 0 && shoff < size) {
+        if (shnum === 0) {
+          await read(shoff, shentsize);
+          shnum = Math.min(Number(is64 ? dv.getBigUint64(shoff + 32, le) : BigInt(dv.getUint32(shoff + 20, le))), Math.floor((size - shoff) / Math.max(1, shentsize)));
+        }
+        await read(shoff, shnum * shentsize);
+      }
+    }
+    // First pass: headers only, to find the section name table.
+    let elf = parseElf(bytes, path);
+    if (elf.shstrndx !== 0) {
+      const s = elf.sections[elf.shstrndx];
+      await read(s.offset, s.fileSize);
+      elf = parseElf(bytes, path);
+    }
+    for (const s of elf.sections) {
+      if (s.index === 0 || !wants.section(s)) continue;
+      await read(s.offset, s.fileSize);
+      if (s.type === SHT_SYMTAB && s.link !== 0 && s.link < elf.sections.length) {
+        const str = elf.sections[s.link];
+        await read(str.offset, str.fileSize);
+      }
+    }
+    return { elf: parseElf(bytes, path), bytes, size };
+  } finally {
+    await fh.close();
+  }
+}
+
