@@ -122,7 +122,8 @@ export class Encoder {
   /** CU-local type id per DIE, indexed by offset minus the unit offset; 0 = void / not a type. */
   private localId = new Int32Array(0);
   /** BTF string offset per interned DWARF string id (see nameOff). */
-  private readonly nameCache: number[] = [];
+  /** BTF name offset + 1 per interned DWARF string id (0: not added yet). */
+  private nameCache: Int32Array<ArrayBuffer> = new Int32Array(4096);
   private unitOffset = 0;
   /** DIE offsets of the unit's types, in id order (index = local id - 1). */
   private readonly types = new WordList(1024);
@@ -509,11 +510,17 @@ export class Encoder {
     if (ref < 0) return 0;
     // Names repeat across units: remember the BTF offset per interned DWARF string.
     const id = this.dwarf.strRefId(ref);
-    const cached = this.nameCache[id];
-    if (cached !== undefined) return cached;
+    let cache = this.nameCache;
+    if (id >= cache.length) {
+      const grown = new Int32Array(Math.max(id + 1, cache.length * 2));
+      grown.set(cache);
+      cache = this.nameCache = grown;
+    }
+    const cached = cache[id];
+    if (cached !== 0) return cached - 1;
     const b = this.dwarf.strIdBytes(id);
     const off = b.length === 0 ? 0 : this.btf.addStrBytes(b, 0, b.length);
-    this.nameCache[id] = off;
+    cache[id] = off + 1;
     return off;
   }
 
