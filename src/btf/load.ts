@@ -1,7 +1,7 @@
 // Loading BTF from a file: raw BTF, or an ELF's .BTF with its distilled base when it has one.
 
 import { BtfError, BtfpostError, withFile } from '../common/errors.js';
-import { parseElf, type ElfFile } from '../elf/index.js';
+import { hasElfMagic, parseElf, type ElfFile } from '../elf/index.js';
 import { open } from 'node:fs/promises';
 import { readMaybeCompressed } from '../elf/compress-file.js';
 import { readElfSparse } from '../elf/sparse.js';
@@ -22,18 +22,25 @@ export interface LoadedBtf {
   source: 'raw' | 'elf';
 }
 
+/** How to read BTF: split over `base`; `relocate` (default true) as in btfFromElf. */
+export interface LoadBtfOptions {
+  base?: Btf | null;
+  relocate?: boolean;
+}
+
 /**
  * Parse BTF from bytes: raw BTF, or an ELF holding `.BTF`. Split BTF is read over `base`; when
- * the ELF carries a distilled base it is read over that and, if `base` is given, relocated onto it.
+ * the ELF carries a distilled base it is read over that and, if `base` is given and `relocate` is
+ * not false, relocated onto it.
  * @throws BtfpostError naming the file, the section and the offset.
  */
-export function btfFromBytes(bytes: Uint8Array, file: string, opts: { base?: Btf | null } = {}): LoadedBtf {
+export function btfFromBytes(bytes: Uint8Array, file: string, opts: LoadBtfOptions = {}): LoadedBtf {
   try {
     if (looksLikeBtf(bytes)) {
       return { btf: parseBtf(bytes, { base: opts.base ?? null, file }), distilled: null, distilledSection: null, source: 'raw' };
     }
-    if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
-      return btfFromElf(parseElf(bytes, file), file, { base: opts.base, relocate: true });
+    if (hasElfMagic(bytes)) {
+      return btfFromElf(parseElf(bytes, file), file, { base: opts.base, relocate: opts.relocate !== false });
     }
     throw new BtfError('neither raw BTF nor ELF (bad magic)', { file, offset: 0 });
   } catch (e) {
@@ -72,11 +79,11 @@ export function btfFromElf(elf: ElfFile, file: string, opts: { base?: Btf | null
  * ELF is read sparsely: headers, section names and its BTF sections only (a vmlinux is tens to
  * hundreds of MB, its .BTF a few).
  */
-export async function loadBtfFile(path: string, opts: { base?: Btf | null } = {}): Promise<LoadedBtf> {
+export async function loadBtfFile(path: string, opts: LoadBtfOptions = {}): Promise<LoadedBtf> {
   if (await startsWithElfMagic(path)) {
     const { elf } = await readElfSparse(path, { section: (s) => s.name === '.BTF' || (DISTILLED_BASE_SECTIONS as readonly string[]).includes(s.name) });
     try {
-      return btfFromElf(elf, path, { base: opts.base, relocate: true });
+      return btfFromElf(elf, path, { base: opts.base, relocate: opts.relocate !== false });
     } catch (e) {
       if (e instanceof BtfpostError) throw withFile(e, path);
       throw e;
@@ -93,7 +100,7 @@ async function startsWithElfMagic(path: string): Promise<boolean> {
     try {
       const head = new Uint8Array(4);
       const { bytesRead } = await fh.read(head, 0, 4, 0);
-      return bytesRead === 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+      return bytesRead === 4 && hasElfMagic(head);
     } finally {
       await fh.close();
     }

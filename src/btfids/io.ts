@@ -2,13 +2,12 @@
 
 import { open } from 'node:fs/promises';
 import type { Btf } from '../btf/model/btf.js';
-import { looksLikeBtf, parseBtf } from '../btf/wire/parse.js';
-import { BtfError, BtfpostError, withFile } from '../common/errors.js';
+import { BtfpostError, withFile } from '../common/errors.js';
 import { SHT_SYMTAB, SHT_SYMTAB_SHNDX } from '../elf/constants.js';
-import { parseElf, type ElfFile } from '../elf/file.js';
+import type { ElfFile } from '../elf/file.js';
 import { readElfSparse, type SparseElf } from '../elf/sparse.js';
 import { BTF_IDS_SECTION } from './constants.js';
-import { btfFromElf, DISTILLED_BASE_SECTIONS } from '../btf/load.js';
+import { btfFromElf, DISTILLED_BASE_SECTIONS, loadBtfFile } from '../btf/load.js';
 
 export type { SparseElf } from '../elf/sparse.js';
 
@@ -52,7 +51,6 @@ export async function writeBytesInPlace(path: string, fileOffset: number, data: 
   }
 }
 
-/** Distilled-base section names, upstream first (as btf/load.ts knows them). */
 
 /** The BTF a resolution runs against, and how it was put together. */
 export interface ResolutionBtf {
@@ -61,64 +59,6 @@ export interface ResolutionBtf {
   distilledSection: string | null;
   /** Whether the base file was read and used. */
   baseUsed: boolean;
-}
-
-/** A file's bytes: read sparsely when it is an uncompressed ELF, whole (decompressed) otherwise. */
-async function readBtfSource(path: string): Promise<{ elf: ElfFile | null; bytes: Uint8Array }> {
-  let isElf = false;
-  let raw: Uint8Array | null = null;
-  try {
-    const fh = await open(path, 'r');
-    try {
-      const head = new Uint8Array(6);
-      await fh.read(head, 0, 6, 0);
-      isElf = head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
-      if (!isElf && looksLikeBtf(head)) {
-        // Raw BTF (a vmlinux.btf is ~5 MB): one read into a buffer of the file's size.
-        const size = (await fh.stat()).size;
-        raw = new Uint8Array(size);
-        let p = 0;
-        while (p < size) {
-          const { bytesRead } = await fh.read(raw, p, size - p, p);
-          if (bytesRead <= 0) break;
-          p += bytesRead;
-        }
-        raw = raw.subarray(0, p);
-      }
-    } finally {
-      await fh.close();
-    }
-  } catch (e) {
-    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
-  }
-  if (isElf) {
-    const { elf, bytes } = await readElfForBtfIds(path);
-    return { elf, bytes };
-  }
-  if (raw) return { elf: null, bytes: raw };
-  // Compressed (or unknown): the general reader, loaded only when needed.
-  const { readMaybeCompressed } = await import('../elf/compress-file.js');
-  const { bytes } = await readMaybeCompressed(path);
-  return { elf: bytes[0] === 0x7f && bytes[1] === 0x45 ? parseElf(bytes, path) : null, bytes };
-}
-
-/** `.BTF` of an ELF over `base`, or over the ELF's distilled base when it has one (not relocated). */
-function btfOfElf(elf: ElfFile, file: string, base: Btf | null): { btf: Btf; distilledSection: string | null } {
-  const r = btfFromElf(elf, file, { base, relocate: false });
-  return { btf: r.btf, distilledSection: r.distilledSection };
-}
-
-/** Parse a BTF file (raw, or an ELF's `.BTF`), split over `base` when given. */
-async function btfFromFile(path: string, base: Btf | null): Promise<{ btf: Btf; distilledSection: string | null }> {
-  const { elf, bytes } = await readBtfSource(path);
-  try {
-    if (elf) return btfOfElf(elf, path, base);
-    if (!looksLikeBtf(bytes)) throw new BtfError('neither raw BTF nor ELF (bad magic)', { file: path, offset: 0 });
-    return { btf: parseBtf(bytes, { base, file: path }), distilledSection: null };
-  } catch (e) {
-    if (e instanceof BtfpostError) throw withFile(e, path);
-    throw e;
-  }
 }
 
 /**
@@ -135,14 +75,15 @@ export async function loadBtfForResolution(elf: ElfFile, opts: { btfPath?: strin
   const file = elf.fileName ?? 'ELF';
   const ownDistilled = opts.btfPath === undefined && DISTILLED_BASE_SECTIONS.some((n) => elf.sectionByName(n));
   let base: Btf | null = null;
-  if (opts.basePath !== undefined && !ownDistilled) base = (await btfFromFile(opts.basePath, null)).btf;
+  if (opts.basePath !== undefined && !ownDistilled) base = (await loadBtfFile(opts.basePath)).btf;
+  // Not relocated: the ids written are in the numbering of the BTF as read (see above).
   if (opts.btfPath !== undefined) {
-    const r = await btfFromFile(opts.btfPath, base);
-    return { ...r, baseUsed: base !== null && r.distilledSection === null };
+    const r = await loadBtfFile(opts.btfPath, { base, relocate: false });
+    return { btf: r.btf, distilledSection: r.distilledSection, baseUsed: base !== null && r.distilledSection === null };
   }
   try {
-    const r = btfOfElf(elf, file, base);
-    return { ...r, baseUsed: base !== null && r.distilledSection === null };
+    const r = btfFromElf(elf, file, { base, relocate: false });
+    return { btf: r.btf, distilledSection: r.distilledSection, baseUsed: base !== null && r.distilledSection === null };
   } catch (e) {
     if (e instanceof BtfpostError) throw withFile(e, file);
     throw e;

@@ -536,6 +536,11 @@ function readSectionHeaders(r: ByteReader, shoff: number, count: number, shstrnd
   }
 }
 
+/** True when `b` starts with the ELF magic (\x7fELF). */
+export function hasElfMagic(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+}
+
 /** `b` as a plain Uint8Array view (no copy): Node Buffers become ordinary typed arrays. */
 export function plainBytes(b: Uint8Array): Uint8Array {
   return Buffer.isBuffer(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;

@@ -18,7 +18,7 @@
 
 export * from './constants.js';
 export { alignUp } from './bytes.js';
-export { ElfFile, ElfSection, parseElf, EHDR32, EHDR64, SHDR32, SHDR64 } from './file.js';
+export { ElfFile, ElfSection, parseElf, hasElfMagic, EHDR32, EHDR64, SHDR32, SHDR64 } from './file.js';
 export type { ElfHeader, EhdrLayout, ShdrLayout, SectionDataOptions } from './file.js';
 export { SymbolTable } from './symbols.js';
 export type { ElfSymbol } from './symbols.js';

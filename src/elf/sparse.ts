@@ -3,7 +3,7 @@
 import { open } from 'node:fs/promises';
 import { BtfpostError } from '../common/errors.js';
 import { EI_CLASS, EI_DATA, ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, SHT_SYMTAB } from './constants.js';
-import { parseElf, type ElfFile, type ElfSection } from './file.js';
+import { hasElfMagic, parseElf, type ElfFile, type ElfSection } from './file.js';
 
 /** An ELF read sparsely: `bytes` has the file's length, but only the parts asked for were read. */
 export interface SparseElf {
@@ -53,7 +53,7 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
     // Locate the section header table from the ELF header (parseElf validates it afterwards).
     const cls = bytes[EI_CLASS];
     const data = bytes[EI_DATA];
-    if (size >= 64 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46
+    if (size >= 64 && hasElfMagic(bytes)
       && (cls === ELFCLASS32 || cls === ELFCLASS64) && (data === ELFDATA2LSB || data === ELFDATA2MSB)) {
       const le = data === ELFDATA2LSB;
       const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

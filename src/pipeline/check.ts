@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { BtfpostError } from '../common/errors.js';
 import type { Btf } from '../btf/model/btf.js';
 import { btfFromBytes, btfFromElf, type LoadedBtf } from '../btf/load.js';
-import { parseElf } from '../elf/index.js';
+import { hasElfMagic, parseElf } from '../elf/index.js';
 import { relocateBtf } from '../btf/relocate/index.js';
 import { checkLoadable, validateBtf } from '../btf/validate.js';
 import { forEachTypeIdField } from '../btf/model/fields.js';
@@ -57,8 +57,7 @@ export function checkModule(bytes: Uint8Array, file: string, base: Btf, opts: { 
   // split BTF over `base`, as the kernel would.
   let loaded: LoadedBtf;
   try {
-    const isElf = bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
-    if (isElf) {
+    if (hasElfMagic(bytes)) {
       const elf = parseElf(bytes, file);
       if (!elf.sectionByName('.BTF')) return { module: file, mode: 'none', ok: false, stage: 'read', reason: 'no .BTF section' };
       loaded = btfFromElf(elf, file, { base, relocate: false });
