@@ -180,11 +180,7 @@ export class RelocTargets {
     if (lo === 0 || offs[lo - 1] !== offset) return -1;
     let k = order === null ? lo - 1 : order[lo - 1];
     for (const rt of t.tables) {
-      if (k < rt.count) {
-        const sym = rt.sym(k);
-        const st = this.elf.symbolTable(rt.symtab);
-        return sym < st.count ? st.shndx(sym) : -1;
-      }
+      if (k < rt.count) return this.symbolSection(rt, k);
       k -= rt.count;
     }
     return -1;
@@ -199,8 +195,12 @@ export class RelocTargets {
       if (rt.offset(mid) <= offset) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === 0 || rt.offset(lo - 1) !== offset) return -1;
-    const sym = rt.sym(lo - 1);
+    return lo > 0 && rt.offset(lo - 1) === offset ? this.symbolSection(rt, lo - 1) : -1;
+  }
+
+  /** Section index of the symbol entry `k` of `rt` relocates against, or -1. */
+  private symbolSection(rt: RelocationTable, k: number): number {
+    const sym = rt.sym(k);
     const st = this.elf.symbolTable(rt.symtab);
     return sym < st.count ? st.shndx(sym) : -1;
   }

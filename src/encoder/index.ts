@@ -60,8 +60,12 @@ export function languageCodes(list: ReadonlyArray<string | number>): number[] {
  */
 export function encodeBtf(elf: ElfFile, opts: EncodeOptions = {}): EncodeResult {
   const { raw, stats } = encodeRaw(elf, opts);
-  const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName, consume: true });
-  return { btf, stats };
+  return { btf: deduplicated(raw, elf, opts), stats };
+}
+
+/** The encoder's raw output deduplicated in place (it is not used again), unless `noDedup`. */
+function deduplicated(raw: Btf, elf: ElfFile, opts: EncodeOptions): Btf {
+  return opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName, consume: true });
 }
 
 /** The encoding step alone; kept apart so that the DWARF state can be collected before dedup. */
@@ -104,7 +108,7 @@ export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jo
   const kfuncs = features.decl_tag_kfuncs ? listKfuncs(elf).map((k) => ({ name: k.name, flags: k.flags })) : [];
   const langExclude = languageCodes(opts.langExclude ?? []);
   const bytes = elf.fileBytes;
-  // Workers read the file in place when it already lives in shared memory (see readFileShared).
+  // Workers read the file in place when it already lives in shared memory (`encode -j` reads it there).
   let shared: SharedArrayBuffer;
   let fileOffset = 0;
   if (bytes.buffer instanceof SharedArrayBuffer) {
@@ -141,7 +145,5 @@ export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jo
     if (e instanceof ChunkMergeError) return encodeBtf(elf, opts);
     throw e;
   }
-  const raw = enc.finish();
-  const btf = opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName, consume: true });
-  return { btf, stats: enc.stats };
+  return { btf: deduplicated(enc.finish(), elf, opts), stats: enc.stats };
 }

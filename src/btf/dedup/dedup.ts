@@ -91,8 +91,6 @@ class Dedup {
   private baseNames: Map<number, number> | null = null;
   private newStrs: Uint8Array = new Uint8Array(0);
   private newStrLen = 0;
-  /** Number of canonical split types, set by assignNewIds. */
-  private newCount = 0;
   /** Reusable arrays taken from the base's state (returned when the run ends). */
   private workspace: Workspace | null = null;
   private base: BaseState | null = null;
@@ -677,8 +675,7 @@ class Dedup {
     const src = this.src;
     const remap = new Uint32Array(this.n).fill(UNPROCESSED);
     for (let id = 0; id < this.startId; id++) remap[id] = id;
-    const words = this.assignNewIds(remap);
-    const count = this.newCount;
+    const { count, words } = this.assignNewIds(remap);
     const out = new Uint32Array(words);
     const offs = new Uint32Array(count + 1);
     const w = this.copyCanonical(remap, out, offs);
@@ -696,8 +693,8 @@ class Dedup {
     return { btf: result, map };
   }
 
-  /** Number the canonical split types in order into `remap`; sets newCount, returns their record words. */
-  private assignNewIds(remap: Uint32Array): number {
+  /** Number the canonical split types in order into `remap`; their count and record words. */
+  private assignNewIds(remap: Uint32Array): { count: number; words: number } {
     let next = this.startId;
     let words = 0;
     for (let id = this.startId; id < this.n; id++) {
@@ -705,8 +702,7 @@ class Dedup {
       remap[id] = next++;
       words += this.off[id + 1] - this.off[id];
     }
-    this.newCount = next - this.startId;
-    return words;
+    return { count: next - this.startId, words };
   }
 
   /** Copy the canonical split records into `out` with their type ids remapped; returns the words written. */

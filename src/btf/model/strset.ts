@@ -115,20 +115,3 @@ export class ByteStringSet {
     }
   }
 }
-
-const indexes = new WeakMap<object, ByteStringSet>();
-
-/** The byte index of a string section, built once per owner object (e.g. a base Btf). */
-export function sectionIndex(owner: object, strs: Uint8Array, len: number): ByteStringSet {
-  let ix = indexes.get(owner);
-  if (!ix) {
-    ix = ByteStringSet.fromSection(strs, len);
-    indexes.set(owner, ix);
-  }
-  return ix;
-}
-
-/** Forget the index of `owner` after its strings changed. */
-export function dropSectionIndex(owner: object): void {
-  indexes.delete(owner);
-}

@@ -1,5 +1,6 @@
 // Raw BTF bytes (either byte order, 24- or 32-byte header, optional layout section) into a Btf.
 
+import { plainBytes } from '../../elf/file.js';
 import { BtfError } from '../../common/errors.js';
 import { Btf } from '../model/btf.js';
 import { BTF_HDR_LEN_LAYOUT, BTF_HDR_LEN_V1, BTF_MAGIC, BTF_VERSION, extraWords, infoKind, infoVlen } from './kinds.js';
@@ -87,7 +88,7 @@ export function parseBtfHeader(data: Uint8Array, opts: ParseBtfOptions = {}): Bt
  * @throws BtfError for malformed input, naming the byte offset inside the BTF data.
  */
 export function parseBtf(input: Uint8Array, opts: ParseBtfOptions = {}): Btf {
-  const data = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
+  const data = plainBytes(input);
   const h = parseBtfHeader(data, opts);
   const base = opts.base ?? null;
   const where = (offset: number, typeId?: number) => ({ file: opts.file, section: opts.section ?? 'BTF', offset, typeId });
