@@ -118,6 +118,8 @@ export class Encoder {
   private readonly regs: readonly number[];
   private readonly isRel: boolean;
   private readonly states: FuncStates;
+  /** The three words of the ARRAY being added. */
+  private readonly arrayWords = new Uint32Array(3);
 
   /** CU-local type id per DIE, indexed by offset minus the unit offset; 0 = void / not a type. */
   private localId = new Int32Array(0);
@@ -323,7 +325,7 @@ export class Encoder {
     for (let i = 0; i < this.types.length; i++) this.encodeType(this.types.words[i], i + 1);
     this.stats.types += this.types.length;
     if (this.needIndexType && !this.hasIndexType) {
-      this.btf.add(BTF_KIND_INT, this.btf.addStr('int'), 0, false, 4, [(BTF_INT_SIGNED << 24) | 32]);
+      this.btf.add1(BTF_KIND_INT, this.btf.addStr('int'), 0, false, 4, (BTF_INT_SIGNED << 24) | 32);
       this.hasIndexType = true;
     }
     // Annotations are clang's: units whose abbreviations have none need no second member walk.
@@ -611,7 +613,7 @@ export class Encoder {
       name = '__SANITIZED_FAKE_INT__';
       size = 4;
     }
-    return btf.add(BTF_KIND_INT, btf.addStr(name), 0, false, size, [((encoding << 24) | (size * 8)) >>> 0]);
+    return btf.add1(BTF_KIND_INT, btf.addStr(name), 0, false, size, ((encoding << 24) | (size * 8)) >>> 0);
   }
 
   private encodeStruct(cur: D.DieCursor, tag: number): number {
@@ -644,7 +646,7 @@ export class Encoder {
         cur.skipChildren();
       }
     }
-    return btf.add(isUnion ? BTF_KIND_UNION : BTF_KIND_STRUCT, name, vlen, kflag, size, extra.words, extra.length);
+    return btf.addWords(isUnion ? BTF_KIND_UNION : BTF_KIND_STRUCT, name, vlen, kflag, size, extra.words, extra.length);
   }
 
   /** pahole's member bit offset: DW_AT_data_bit_offset, or byte offset plus the (little-endian adjusted) DW_AT_bit_offset. */
@@ -694,7 +696,11 @@ export class Encoder {
       }
     }
     this.needIndexType = true;
-    return this.btf.add(BTF_KIND_ARRAY, 0, 0, false, 0, [elem, this.arrayIndexId, nelems]);
+    const w = this.arrayWords;
+    w[0] = elem;
+    w[1] = this.arrayIndexId;
+    w[2] = nelems;
+    return this.btf.addWords(BTF_KIND_ARRAY, 0, 0, false, 0, w, 3);
   }
 
   private encodeEnum(cur: D.DieCursor): number {
@@ -739,7 +745,7 @@ export class Encoder {
         cur.skipChildren();
       }
     }
-    return btf.add(wide ? BTF_KIND_ENUM64 : BTF_KIND_ENUM, name, vlen, kflag, size, extra.words, extra.length);
+    return btf.addWords(wide ? BTF_KIND_ENUM64 : BTF_KIND_ENUM, name, vlen, kflag, size, extra.words, extra.length);
   }
 
   private encodeProto(cur: D.DieCursor): number {
@@ -765,7 +771,7 @@ export class Encoder {
       extra.push(0);
       vlen++;
     }
-    return this.btf.add(BTF_KIND_FUNC_PROTO, 0, vlen, false, ret, extra.words, extra.length);
+    return this.btf.addWords(BTF_KIND_FUNC_PROTO, 0, vlen, false, ret, extra.words, extra.length);
   }
 
   /** DECL_TAGs for btf_decl_tag annotations on structs, unions and typedefs (and their members). */
@@ -788,7 +794,7 @@ export class Encoder {
         }
         cur.skipChildren();
       }
-      for (const a of annots) this.btf.add(BTF_KIND_DECL_TAG, this.btf.addStr(a.value), 0, false, this.typeIdOff + i + 1, [a.component >>> 0]);
+      for (const a of annots) this.btf.add1(BTF_KIND_DECL_TAG, this.btf.addStr(a.value), 0, false, this.typeIdOff + i + 1, a.component >>> 0);
     }
   }
 
@@ -943,23 +949,21 @@ export class Encoder {
       }
     }
     if (idx < 0) return;
-    const state: FuncState = {
-      elf: idx,
-      ret: fn.ret,
-      params: fn.params.map((p) => ({ name: p.name ?? '', type: p.type })),
-      unspec: fn.unspec,
-      optimized,
-      unexpected,
-      inconsistent: false,
-      annots: fn.annots,
-    };
-    if (fn.unspec) state.params.push({ name: '', type: 0 });
     // pahole adds a saved function's parameter names and annotation values to the string
     // section when it saves the function (the FUNC's own name only when it is emitted), so
-    // strings of later variables follow them.
-    for (const p of state.params) if (p.name !== '') this.btf.addStr(p.name);
-    for (const a of state.annots) this.btf.addStr(a.value);
-    this.states.save(state);
+    // strings of later variables follow them. (Index loops and one array literal: arrays made by
+    // `map`, empty ones included, change their element kind as they fill, and every new kind
+    // deoptimized this method.)
+    const params: Array<{ name: string; type: number }> = [];
+    for (let i = 0; i < fn.params.length; i++) {
+      const p = fn.params[i];
+      const name = p.name ?? '';
+      if (name !== '') this.btf.addStr(name);
+      params.push({ name, type: p.type });
+    }
+    if (fn.unspec) params.push({ name: '', type: 0 });
+    for (let i = 0; i < fn.annots.length; i++) this.btf.addStr(fn.annots[i].value);
+    this.states.save({ elf: idx, ret: fn.ret, params, unspec: fn.unspec, optimized, unexpected, inconsistent: false, annots: fn.annots });
   }
 
   /** pahole's param__is_struct: the type, through const and typedef, is a DW_TAG_structure_type. */
@@ -1018,8 +1022,8 @@ export class Encoder {
       const external = v.has(D.DW_AT_external);
       const annots: Annot[] = [];
       if (this.f.decl_tag) this.childAnnots(v, -1, annots);
-      const id = btf.add(BTF_KIND_VAR, btf.addStr(name), 0, false, type, [external ? 1 : 0]);
-      for (const a of annots) btf.add(BTF_KIND_DECL_TAG, btf.addStr(a.value), 0, false, id, [a.component >>> 0]);
+      const id = btf.add1(BTF_KIND_VAR, btf.addStr(name), 0, false, type, external ? 1 : 0);
+      for (const a of annots) btf.add1(BTF_KIND_DECL_TAG, btf.addStr(a.value), 0, false, id, a.component >>> 0);
       let si = this.secinfo[shndx];
       if (si === undefined) this.secinfo[shndx] = si = [];
       si.push(id, rel, size);

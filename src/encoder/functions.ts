@@ -5,6 +5,7 @@ import {
   BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF,
   BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VOLATILE, BTF_FUNC_STATIC, type Btf,
 } from '../btf/index.js';
+import { WordList } from '../common/word-list.js';
 import type { ElfFunctions } from './elf-info.js';
 import type { EncodeFeatures } from './features.js';
 
@@ -41,6 +42,8 @@ export class FuncStates {
   private readonly btf: Btf;
   private readonly funcs: ElfFunctions;
   private readonly list: FuncState[] = [];
+  /** Words of the FUNC_PROTO being added. */
+  private readonly extra = new WordList();
 
   constructor(btf: Btf, funcs: ElfFunctions) {
     this.btf = btf;
@@ -114,7 +117,10 @@ export class FuncStates {
     const kfunc = this.funcs.kfunc[fi] !== 0 && f.decl_tag_kfuncs;
     const kflags = this.funcs.kfuncFlags[fi];
     let ret = s.ret;
-    const params = s.params.map((p) => ({ ...p }));
+    const params = s.params;
+    // Types of the first two parameters, as they may be retagged for arena kfuncs.
+    let type0 = params.length > 0 ? params[0].type : 0;
+    let type1 = params.length > 1 ? params[1].type : 0;
     if (kfunc && f.attributes) {
       const tagPtr = (ptr: number): number => {
         if (ptr === 0 || btf.kind(ptr) !== BTF_KIND_PTR) return -1;
@@ -126,24 +132,32 @@ export class FuncStates {
         if (r > 0) ret = r;
       }
       if ((kflags & KF_ARENA_ARG1) && params.length > 0) {
-        const r = tagPtr(params[0].type);
-        if (r > 0) params[0].type = r;
+        const r = tagPtr(type0);
+        if (r > 0) type0 = r;
       }
       if ((kflags & KF_ARENA_ARG2) && params.length > 1) {
-        const r = tagPtr(params[1].type);
-        if (r > 0) params[1].type = r;
+        const r = tagPtr(type1);
+        if (r > 0) type1 = r;
       }
     }
-    const extra: number[] = [];
-    for (const p of params) extra.push(p.name === '' ? 0 : btf.addStr(p.name), p.type);
-    const proto = btf.add(BTF_KIND_FUNC_PROTO, 0, params.length, false, ret, extra);
+    const extra = this.extra;
+    extra.clear();
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      extra.push(p.name === '' ? 0 : btf.addStr(p.name));
+      extra.push(i === 0 ? type0 : i === 1 ? type1 : p.type);
+    }
+    const proto = btf.addWords(BTF_KIND_FUNC_PROTO, 0, params.length, false, ret, extra.words, extra.length);
     const name = this.funcs.alias[fi] ?? this.funcs.names[fi];
     const fn = btf.add(BTF_KIND_FUNC, btf.addStr(name), BTF_FUNC_STATIC, false, proto);
     if (kfunc && f.decl_tag) {
-      btf.add(BTF_KIND_DECL_TAG, btf.addStr('bpf_kfunc'), 0, false, fn, [0xffffffff]);
-      if (kflags & KF_FASTCALL) btf.add(BTF_KIND_DECL_TAG, btf.addStr('bpf_fastcall'), 0, false, fn, [0xffffffff]);
+      btf.add1(BTF_KIND_DECL_TAG, btf.addStr('bpf_kfunc'), 0, false, fn, 0xffffffff);
+      if (kflags & KF_FASTCALL) btf.add1(BTF_KIND_DECL_TAG, btf.addStr('bpf_fastcall'), 0, false, fn, 0xffffffff);
     }
-    for (const a of s.annots) btf.add(BTF_KIND_DECL_TAG, btf.addStr(a.value), 0, false, fn, [a.component >>> 0]);
+    for (let i = 0; i < s.annots.length; i++) {
+      const a = s.annots[i];
+      btf.add1(BTF_KIND_DECL_TAG, btf.addStr(a.value), 0, false, fn, a.component >>> 0);
+    }
   }
 
   /** pahole's funcs__match: same parameter count and loosely matching return and parameter types. */

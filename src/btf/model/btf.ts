@@ -9,7 +9,7 @@ import { ByteStringSet } from './strset.js';
 
 const latin1 = new TextDecoder('latin1');
 /** Extra words of a record that has none. */
-const NO_WORDS: ArrayLike<number> = [];
+const NO_WORDS = new Uint32Array(0);
 
 /** Scratch bytes for latin1-encoding names (each char code is one byte, as the decoder maps them). */
 let scratch = new Uint8Array(256);
@@ -57,6 +57,8 @@ export class Btf {
    * strings gets its strings deduplicated and reordered by first use.
    */
   stringsDeduped: boolean;
+  /** The extra word of `add1`. */
+  private readonly one = new Uint32Array(1);
 
   constructor(opts: {
     base?: Btf | null; le?: boolean; hdrLen?: number; layout?: Uint8Array | null;
@@ -279,6 +281,21 @@ export class Btf {
 
   /** Append a type with the given header fields and extra words (the first `n` of `extra`). */
   add(kind: number, nameOff: number, vlen: number, kflag: boolean, sizeType: number, extra: ArrayLike<number> = NO_WORDS, n = extra.length): number {
+    // One element type in the copy loop below: a loop that sees JS arrays of small integers, of
+    // doubles (words of 2^31 and up) and typed arrays is deoptimized each time a new one comes.
+    const w = extra instanceof Uint32Array ? extra : Uint32Array.from(extra);
+    return this.addWords(kind, nameOff, vlen, kflag, sizeType, w, n);
+  }
+
+  /** `add` with one extra word (INT, VAR, DECL_TAG), without an array. */
+  add1(kind: number, nameOff: number, vlen: number, kflag: boolean, sizeType: number, w0: number): number {
+    const one = this.one;
+    one[0] = w0;
+    return this.addWords(kind, nameOff, vlen, kflag, sizeType, one, 1);
+  }
+
+  /** `add` with the extra words in `extra[0..n)`. */
+  addWords(kind: number, nameOff: number, vlen: number, kflag: boolean, sizeType: number, extra: Uint32Array, n: number): number {
     const expect = extraWords(kind, vlen);
     if (expect >= 0 && n !== expect) throw new BtfError(`type record of kind ${kind} has ${3 + n} words, expected ${3 + expect}`);
     this.ensureWords(3 + n);
@@ -287,7 +304,7 @@ export class Btf {
     w[p] = nameOff;
     w[p + 1] = makeInfo(kind, vlen, kflag);
     w[p + 2] = sizeType >>> 0;
-    for (let i = 0; i < n; i++) w[p + 3 + i] = extra[i] >>> 0;
+    for (let i = 0; i < n; i++) w[p + 3 + i] = extra[i];
     this.offs[this.count] = p;
     p += 3 + n;
     this.wordLen = p;
