@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { Btf, addType, inflate, parseBtf, serializeBtf, BTF_KIND_STRUCT } from '../../src/btf/index.js';
+import { Btf, addType, inflate, parseBtf, serializeBtf, BTF_KIND_ARRAY, BTF_KIND_DECL_TAG, BTF_KIND_INT, BTF_KIND_STRUCT } from '../../src/btf/index.js';
 import { btfFromBytes } from '../../src/btf/load.js';
 import { BtfError } from '../../src/common/errors.js';
 import { fixture, MODULES } from '../helpers/testdata.js';
@@ -134,4 +134,39 @@ describe('malformed BTF', () => {
   });
   it('unknown kind without a layout section', () => { const d = good(); d[24 + 7] = 0x30; expectBtfError(d, 28, /unknown kind 48/); });
   it('string section without terminating NUL', () => { const d = good(); d[d.length - 1] = 0x41; expectBtfError(d, d.length - 1, /NUL/); });
+});
+
+describe('Btf.add word sources', () => {
+  it('a JS array (words of 2^31 and up included), a Uint32Array, add1 and addWords give the same records', () => {
+    const build = (how: 'array' | 'typed' | 'direct') => {
+      const b = new Btf();
+      const intName = b.addStr('int');
+      const int = how === 'array' ? b.add(BTF_KIND_INT, intName, 0, false, 4, [0x01000020])
+        : how === 'typed' ? b.add(BTF_KIND_INT, intName, 0, false, 4, Uint32Array.of(0x01000020))
+          : b.add1(BTF_KIND_INT, intName, 0, false, 4, 0x01000020);
+      const tag = how === 'array' ? b.add(BTF_KIND_DECL_TAG, b.addStr('t'), 0, false, int, [0xffffffff])
+        : how === 'typed' ? b.add(BTF_KIND_DECL_TAG, b.addStr('t'), 0, false, int, Uint32Array.of(0xffffffff))
+          : b.add1(BTF_KIND_DECL_TAG, b.addStr('t'), 0, false, int, 0xffffffff);
+      const words = Uint32Array.of(int, int, 0x80000001, 99);
+      const arr = how === 'array' ? b.add(BTF_KIND_ARRAY, 0, 0, false, 0, [int, int, 0x80000001])
+        : b.addWords(BTF_KIND_ARRAY, 0, 0, false, 0, words, 3);
+      return { b, tag, arr };
+    };
+    const a = build('array');
+    const t = build('typed');
+    const d = build('direct');
+    for (const x of [t, d]) {
+      expect(x.tag).toBe(a.tag);
+      expect(x.arr).toBe(a.arr);
+      expect(same(serializeBtf(x.b), serializeBtf(a.b))).toBe(true);
+    }
+    const back = parseBtf(serializeBtf(a.b));
+    expect(back.typeWords()[back.offs[a.tag - 1] + 3]).toBe(0xffffffff);
+    expect(back.typeWords()[back.offs[a.arr - 1] + 5]).toBe(0x80000001);
+  });
+
+  it('addWords refuses a word count that does not fit the kind', () => {
+    const b = new Btf();
+    expect(() => b.addWords(BTF_KIND_ARRAY, 0, 0, false, 0, Uint32Array.of(1, 1, 1), 2)).toThrow(BtfError);
+  });
 });
