@@ -28,6 +28,8 @@ const DEFAULT_COMMAND = async (): Promise<Factory[]> => [(await import('./postli
 
 async function commandsFor(argv: readonly string[]): Promise<Factory[]> {
   const first = argv[0];
+  // A version check (packaging scripts run one per build) needs no command.
+  if (argv.length === 1 && first === '--version') return [];
   const wantsAll = !first || first.startsWith('-') || argv.includes('--help') || argv.includes('--version');
   if (!wantsAll && COMMANDS[first]) return COMMANDS[first]();
   if (!wantsAll && /\.ko(\.xz|\.zst|\.gz)?$|\.o$/.test(first)) return DEFAULT_COMMAND();
