@@ -15,6 +15,9 @@ gcc "${cflags[@]}" -c "$src/funcs_a.c" -o "$tmp/funcs_a.o"
 gcc "${cflags[@]}" -c "$src/funcs_b.c" -o "$tmp/funcs_b.o"
 ld -r -o "$out/funcs.o" "$tmp/funcs_a.o" "$tmp/funcs_b.o"
 gcc "${cflags[@]}" -c "$src/percpu.c" -o "$out/percpu.o"
+# Arena kfuncs (KF_ARENA_* flags) for the attributes feature; the pahole 1.30 build used here does not
+# list `attributes` among its features, so there is no pahole output for it.
+gcc "${cflags[@]}" -c "$src/arena.c" -o "$out/arena.o"
 gcc -gdwarf-4 "${cflags[@]:0:1}" -g -fno-ident -c "$src/types.c" -o "$out/types-dwarf4.o"
 gcc -O2 -fno-ident -c "$src/types.c" -o "$out/nodwarf.o"
 

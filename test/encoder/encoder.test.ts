@@ -1,7 +1,7 @@
 // The encoder against pahole 1.30's output for small gcc objects, feature effects, and bad DWARF input.
 
 import { describe, expect, it } from 'vitest';
-import { BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_INT, BTF_KIND_STRUCT, BTF_KIND_VAR, type Btf } from '../../src/btf/index.js';
+import { BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_VAR, type Btf } from '../../src/btf/index.js';
 import { BtfpostError } from '../../src/common/errors.js';
 import { parseElf } from '../../src/elf/index.js';
 import { encodeBtf, KBUILD_FEATURES, parseFeatureLists } from '../../src/encoder/index.js';
@@ -102,6 +102,38 @@ describe('encoding rules', () => {
     expect(find(g, BTF_KIND_DATASEC, '.data')).toBeGreaterThan(0);
     const none = encode('percpu.o', parseFeatureLists(['float']));
     expect(find(none, BTF_KIND_VAR, 'pcpu_counter')).toBe(-1);
+  });
+
+  it('tags arena kfunc pointers with address_space(1) under attributes, as their KF_ARENA_* flags ask', () => {
+    // arena_alloc: KF_ARENA_RET|ARG1|ARG2; arena_first: KF_ARENA_ARG2 only; arena_none: no flags.
+    const b = encode('arena.o', parseFeatureLists([KBUILD_FEATURES, '+attributes', '+reproducible_build']));
+    const proto = (fn: string) => {
+      const p = b.sizeType(find(b, BTF_KIND_FUNC, fn));
+      const words = b.typeWords();
+      const at = b.offs[p - b.startId];
+      return { ret: b.sizeType(p), params: Array.from({ length: b.vlen(p) }, (_, i) => words[at + 3 + 2 * i + 1]) };
+    };
+    /** The pointee of a pointer, through an arena type tag when there is one; null if not a pointer. */
+    const pointee = (id: number) => {
+      if (b.kind(id) !== BTF_KIND_PTR) return null;
+      const t = b.sizeType(id);
+      const tagged = t !== 0 && b.kind(t) === BTF_KIND_TYPE_TAG && b.kflag(t) && b.name(t) === 'address_space(1)';
+      const to = tagged ? b.sizeType(t) : t;
+      return { tagged, to: to === 0 ? 'void' : b.name(to) };
+    };
+    const alloc = proto('arena_alloc');
+    expect(pointee(alloc.ret)).toEqual({ tagged: true, to: 'page' });
+    expect(alloc.params.map(pointee)).toEqual([{ tagged: true, to: 'page' }, { tagged: true, to: 'long int' }, null]);
+    const first = proto('arena_first');
+    expect(pointee(first.ret)).toEqual({ tagged: false, to: 'void' });
+    expect(first.params.map(pointee)).toEqual([{ tagged: false, to: 'int' }, { tagged: true, to: 'void' }]);
+    expect(proto('arena_none').params.map(pointee)).toEqual([{ tagged: false, to: 'page' }]);
+    // Without the feature the same kfuncs keep plain pointers (and their bpf_kfunc tags).
+    const plain = encode('arena.o');
+    let typeTags = 0;
+    for (let id = 1; id < plain.typeCount; id++) if (plain.kind(id) === BTF_KIND_TYPE_TAG) typeTags++;
+    expect(typeTags).toBe(0);
+    expect(find(plain, BTF_KIND_DECL_TAG, 'bpf_kfunc')).toBeGreaterThan(0);
   });
 
   it('encodes split BTF over a base', () => {
