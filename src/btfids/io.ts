@@ -51,7 +51,6 @@ export async function writeBytesInPlace(path: string, fileOffset: number, data: 
   }
 }
 
-
 /** The BTF a resolution runs against, and how it was put together. */
 export interface ResolutionBtf {
   btf: Btf;

@@ -1,5 +1,6 @@
 // The DWARF → BTF encoder: pahole 1.30's rules for types, functions and variables, unit by unit, before deduplication.
 
+import { grownInt32 } from '../common/typed-arrays.js';
 import { WordList } from '../common/word-list.js';
 import { DwarfError } from '../common/errors.js';
 import {
@@ -513,11 +514,7 @@ export class Encoder {
     // Names repeat across units: remember the BTF offset per interned DWARF string.
     const id = this.dwarf.strRefId(ref);
     let cache = this.nameCache;
-    if (id >= cache.length) {
-      const grown = new Int32Array(Math.max(id + 1, cache.length * 2));
-      grown.set(cache);
-      cache = this.nameCache = grown;
-    }
+    if (id >= cache.length) cache = this.nameCache = grownInt32(cache, id + 1);
     const cached = cache[id];
     if (cached !== 0) return cached - 1;
     const b = this.dwarf.strIdBytes(id);

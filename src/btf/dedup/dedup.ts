@@ -22,6 +22,7 @@
 // vmlinux-sized graphs cannot exhaust the JS stack.
 
 import { BtfError } from '../../common/errors.js';
+import { grownInt32 } from '../../common/typed-arrays.js';
 import { Btf } from '../model/btf.js';
 import { forEachStrField, forEachTypeIdField } from '../model/fields.js';
 import { ByteStringSet } from '../model/strset.js';
@@ -760,13 +761,6 @@ function takeWorkspace(prep: BaseState, words: number, offs: number): Workspace 
   if (ws.off.length < offs) ws.off = grownCopy(prep.off, offs);
   ws.table.copyFrom(prep.table);
   return ws;
-}
-
-/** A new Int32Array of at least `n` elements (twice the old size or more) starting with `src`. */
-function grownInt32(src: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const a = new Int32Array(Math.max(n, src.length * 2));
-  a.set(src);
-  return a;
 }
 
 /** A new array of at least `n` elements (with a quarter more room) starting with `src`. */

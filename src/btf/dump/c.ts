@@ -1,6 +1,7 @@
 // BTF to a compilable C header, matching `bpftool btf dump file F [-B BASE] format c` (bpftool 7.5).
 
 import { BtfError } from '../../common/errors.js';
+import { grownInt32 } from '../../common/typed-arrays.js';
 import type { Btf } from '../model/btf.js';
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
@@ -310,11 +311,9 @@ class CDumper {
     const sid = this.v.strId(off);
     let counts = ident ? this.identNames : this.typeNames;
     if (sid >= counts.length) {
-      const grown = new Int32Array(Math.max(sid + 1, counts.length * 2));
-      grown.set(counts);
-      counts = grown;
-      if (ident) this.identNames = grown;
-      else this.typeNames = grown;
+      counts = grownInt32(counts, sid + 1);
+      if (ident) this.identNames = counts;
+      else this.typeNames = counts;
     }
     return ++counts[sid];
   }
