@@ -1,7 +1,7 @@
 // Compiling one .debug_abbrev table into flat typed arrays, with each form's byte size precomputed for a unit shape.
 
 import { DwarfError } from '../common/errors.js';
-import { lebEnd, sleb64, uleb, valHi, valLo } from './bytes.js';
+import { lebEnd, uleb } from './bytes.js';
 import * as C from './constants.js';
 
 /*
@@ -317,24 +317,31 @@ function shapeTable(shape: UnitShape): { sizes: Int32Array; kinds: Uint8Array } 
   return t;
 }
 
-/** Growable scratch arrays shared by every compilation (compilation is synchronous and not re-entrant). */
-let sCode = new Float64Array(256);
-let sTag = new Uint32Array(256);
-let sChildren = new Uint8Array(256);
-let sStart = new Uint32Array(256);
-let sEnd = new Uint32Array(256);
-let sFixed = new Int32Array(256);
-let sFirstVar = new Uint32Array(256);
-let sPrefix = new Int32Array(256);
-let sSibling = new Int32Array(256);
-let sHot = new Int8Array(256 * HOT_STRIDE);
-let sName = new Uint32Array(1024);
-let sForm = new Uint32Array(1024);
-let sSize = new Int32Array(1024);
-let sKind = new Uint8Array(1024);
-let sFixedOff = new Int32Array(1024);
-let sImplHi = new Uint32Array(1024);
-let sImplLo = new Uint32Array(1024);
+/**
+ * Growable scratch arrays shared by every compilation (compilation is synchronous and not re-entrant).
+ * Sized above the largest tables of real kernels (vmlinux 6.12: 321 abbreviations and 1788 attributes
+ * in one table), so that growing stays a path real inputs do not take: taking it for the first time
+ * after the compiler has been optimized throws its optimized code away.
+ */
+const SCRATCH_ABBREVS = 1024;
+const SCRATCH_ATTRS = 8192;
+let sCode = new Float64Array(SCRATCH_ABBREVS);
+let sTag = new Uint32Array(SCRATCH_ABBREVS);
+let sChildren = new Uint8Array(SCRATCH_ABBREVS);
+let sStart = new Uint32Array(SCRATCH_ABBREVS);
+let sEnd = new Uint32Array(SCRATCH_ABBREVS);
+let sFixed = new Int32Array(SCRATCH_ABBREVS);
+let sFirstVar = new Uint32Array(SCRATCH_ABBREVS);
+let sPrefix = new Int32Array(SCRATCH_ABBREVS);
+let sSibling = new Int32Array(SCRATCH_ABBREVS);
+let sHot = new Int8Array(SCRATCH_ABBREVS * HOT_STRIDE);
+let sName = new Uint32Array(SCRATCH_ATTRS);
+let sForm = new Uint32Array(SCRATCH_ATTRS);
+let sSize = new Int32Array(SCRATCH_ATTRS);
+let sKind = new Uint8Array(SCRATCH_ATTRS);
+let sFixedOff = new Int32Array(SCRATCH_ATTRS);
+let sImplHi = new Uint32Array(SCRATCH_ATTRS);
+let sImplLo = new Uint32Array(SCRATCH_ATTRS);
 
 function growAbbrevScratch(): void {
   const n = sCode.length * 2;
@@ -371,6 +378,41 @@ function growAttrScratch(): void {
   sFixedOff = g(sFixedOff, (k) => new Int32Array(k));
   sImplHi = g(sImplHi, (k) => new Uint32Array(k));
   sImplLo = g(sImplLo, (k) => new Uint32Array(k));
+}
+
+/**
+ * The signed LEB128 constant of a DW_FORM_implicit_const at `p`, sign-extended to 64 bits into
+ * sImplHi/sImplLo[m]; returns the position after it (past the end of `data` when truncated).
+ * Every operation runs for every byte, whatever the value's length and sign, with masks selecting
+ * the word a byte lands in: an operation first met after the compiler has been optimized (a first
+ * negative or five-byte constant) would throw the optimized code away.
+ */
+function implicitConst(data: Uint8Array, p: number, m: number): number {
+  const n = data.length;
+  let lo = 0;
+  let hi = 0;
+  let shift = 0;
+  let byte = 0;
+  let more = 0;
+  do {
+    byte = data[p++] | 0;
+    const bits = byte & 0x7f;
+    const low = shift < 32 ? -1 : 0;
+    const high = shift < 64 ? ~low : 0;
+    // In the low word at `shift`; its top bits carry into the high word once shift > 25.
+    lo |= (bits << (shift & 31)) & low;
+    hi |= (((bits >>> 1) >>> ((31 - shift) & 31)) & low) | ((bits << (shift & 31)) & high);
+    shift += 7;
+    more = p < n ? byte & 0x80 : 0;
+  } while (more !== 0);
+  const sign = -((byte >>> 6) & 1);
+  const low = shift < 32 ? -1 : 0;
+  const high = shift < 64 ? ~low : 0;
+  lo |= (sign << (shift & 31)) & low;
+  hi |= (sign & low) | ((sign << (shift & 31)) & high);
+  sImplHi[m] = hi;
+  sImplLo[m] = lo;
+  return (byte & 0x80) !== 0 ? n + 1 : p;
 }
 
 /**
@@ -431,22 +473,17 @@ export function compileAbbrevTable(data: Uint8Array, offset: number, shape: Unit
       if (name === 0 && form === 0) break;
       if (name === 0 || form === 0 || name > 0xffffffff || form > 0xffffffff) fail(`abbreviation ${code} has attribute 0x${name.toString(16)} with form 0x${form.toString(16)}`, ap);
       if (m === sName.length) growAttrScratch();
-      let hi = 0;
-      let lo = 0;
+      sImplHi[m] = 0;
+      sImplLo[m] = 0;
       if (form === C.DW_FORM_implicit_const) {
-        sleb64(data, p);
-        p = lebEnd;
+        p = implicitConst(data, p, m);
         if (!(p <= len)) fail(`abbreviation ${code} runs past the end of .debug_abbrev`, at);
-        hi = valHi;
-        lo = valLo;
       }
       const size = form < sizes.length ? sizes[form] : formSize(form, shape);
       sName[m] = name;
       sForm[m] = form;
       sSize[m] = size;
       sKind[m] = form < kinds.length ? kinds[form] : valueKind(form, shape);
-      sImplHi[m] = hi;
-      sImplLo[m] = lo;
       if (first < 0) {
         sFixedOff[m] = off;
         if (size >= 0) off += size;

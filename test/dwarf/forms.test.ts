@@ -578,6 +578,25 @@ describe('errors', () => {
     expectDwarfError(() => far.cursor().next(), { section: '.debug_abbrev', message: /outside .debug_abbrev/ });
   });
 
+  it('compiles implicit constants of every length and sign, and tables larger than its scratch space', () => {
+    const shape = { addrSize: 8, offsetSize: 4, version: 5 };
+    const values = [0n, 1n, 63n, 64n, -1n, -64n, -65n, 127n, 128n, -129n, 0x7fffffffn, -0x80000000n, 0x80000000n, 0xfffffffn,
+      0x10000000n, -0x10000001n, 0x123456789n, -0x123456789n, 0x7fffffffffffffffn, -0x8000000000000000n];
+    const a = new Bytes();
+    abbrev(a, 1, D.DW_TAG_variable, false, values.map((v, i): AttrSpec => [AT(i), D.DW_FORM_implicit_const, v]));
+    // More abbreviations and attributes than any real table has, to take the growth path too.
+    for (let code = 2; code < 1300; code++) abbrev(a, code, D.DW_TAG_member, false, Array.from({ length: 9 }, (_, k): AttrSpec => [AT(k), D.DW_FORM_implicit_const, BigInt(code * 16 - k)]));
+    a.u8(0);
+    const t = D.compileAbbrevTable(a.finish(), 0, shape);
+    const at = (i: number, k: number) => toBig(t.implicitHi[t.attrStart[i] + k], t.implicitLo[t.attrStart[i] + k]);
+    values.forEach((v, k) => expect(at(0, k)).toBe(BigInt.asUintN(64, v)));
+    expect(t.count).toBe(1299);
+    expect(at(1298, 8)).toBe(BigInt.asUintN(64, BigInt(1299 * 16 - 8)));
+    // A constant whose last byte still asks for more runs past the section.
+    const cut = new Uint8Array([1, D.DW_TAG_variable, 0, 0x20, D.DW_FORM_implicit_const, 0x80, 0x80]);
+    expectDwarfError(() => D.compileAbbrevTable(cut, 0, shape), { section: '.debug_abbrev', message: /runs past the end/ });
+  });
+
   it('rejects DIE offsets outside every unit and null entries in dieAt', () => {
     const d = tiny({ abbrev: (a) => abbrev(a, 1, D.DW_TAG_compile_unit, true, []), dies: (b) => b.uleb(1).u8(0) });
     const c = d.cursor();
