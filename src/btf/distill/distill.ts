@@ -19,7 +19,7 @@
 
 import { BtfError } from '../../common/errors.js';
 import { Btf } from '../model/btf.js';
-import { forEachStrField, forEachTypeIdField } from '../model/fields.js';
+import { strFields, typeIdFields } from '../model/fields.js';
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC_PROTO,
   BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF,
@@ -46,94 +46,123 @@ const REFERABLE = new Set([
  *   DECL_TAG (such BTF cannot be relocated).
  */
 export function distillBase(src: Btf, opts: { file?: string } = {}): Distilled {
-  const oldBase = src.base;
-  if (!oldBase) throw new BtfError('distilling needs split BTF (a base was not given)', { file: opts.file });
-  const splitStart = src.startId;
-  const idMap = new Int32Array(splitStart);
-  /** Marked base ids (ascending once marking is done). */
-  const marked: number[] = [];
+  if (!src.base) throw new BtfError('distilling needs split BTF (a base was not given)', { file: opts.file });
+  return new Distiller(src, opts.file).run();
+}
 
-  const mark = (from: number, id: number): void => {
+/** One distillation (methods rather than closures, so that each run calls the same functions). */
+class Distiller {
+  private readonly splitStart: number;
+  /** Per base id: its id in the distilled base or the new split BTF (0 = not marked). */
+  private readonly idMap: Int32Array;
+  /** Marked base ids (ascending once marking is done). */
+  private readonly marked: number[] = [];
+  /** Source string offset -> destination offset, shared by both destinations. */
+  private readonly strMap = new Map<number, number>();
+  /** Word indices of one record's fields. */
+  private readonly fields: number[] = [];
+
+  constructor(private readonly src: Btf, private readonly file: string | undefined) {
+    this.splitStart = src.startId;
+    this.idMap = new Int32Array(src.startId);
+  }
+
+  run(): Distilled {
+    const { src, splitStart, idMap } = this;
+    for (let id = splitStart; id < src.typeCount; id++) this.mark(id, id);
+    this.marked.sort((a, b) => a - b);
+
+    const base = new Btf({ le: src.le });
+    this.addDistilled(base, true);
+    const split = new Btf({ base, le: src.le });
+    for (let id = splitStart; id < src.typeCount; id++) this.copyType(split, id);
+    this.addDistilled(split, false);
+
+    const diff = splitStart - base.typeCount;
+    const w = split.words;
+    const fields = this.fields;
+    for (let i = 0; i < split.count; i++) {
+      fields.length = 0;
+      typeIdFields(w, split.offs[i], fields);
+      for (let f = 0; f < fields.length; f++) {
+        const wi = fields[f];
+        const x = w[wi];
+        if (x < splitStart && idMap[x]) w[wi] = idMap[x];
+        else if (x >= splitStart) w[wi] = x - diff;
+      }
+    }
+    return { base, split };
+  }
+
+  /** Mark the base types `id` refers to, and theirs, except through named structs/unions (`from`: the split type it started from). */
+  private mark(from: number, id: number): void {
+    const { src, splitStart, idMap } = this;
     const { words, off } = src.record(id);
     const refs: number[] = [];
-    forEachTypeIdField(words, off, (wi) => refs.push(words[wi]));
-    for (const r of refs) {
+    typeIdFields(words, off, refs);
+    for (let i = 0; i < refs.length; i++) refs[i] = words[refs[i]];
+    for (let i = 0; i < refs.length; i++) {
+      const r = refs[i];
       if (r === 0 || r >= splitStart || idMap[r] > 0) continue;
       const k = src.kind(r);
       if (!REFERABLE.has(k)) {
         throw new BtfError(
           `type [${from}] refers to base type [${r}] of kind ${kindName(k)}, which a distilled base cannot describe`,
-          { file: opts.file, typeId: from },
+          { file: this.file, typeId: from },
         );
       }
       idMap[r] = r;
-      marked.push(r);
+      this.marked.push(r);
       if ((k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && src.nameOff(r) !== 0) continue;
-      mark(from, r);
+      this.mark(from, r);
     }
-  };
-  for (let id = splitStart; id < src.typeCount; id++) mark(id, id);
-  marked.sort((a, b) => a - b);
+  }
 
-  // String pipe: source string offset -> destination offset, shared by both destinations.
-  const strMap = new Map<number, number>();
-  const pipeStr = (dst: Btf, off: number): number => {
+  private pipeStr(dst: Btf, off: number): number {
     if (off === 0) return 0;
-    let r = strMap.get(off);
+    let r = this.strMap.get(off);
     if (r === undefined) {
-      const b = src.strBytes(off);
+      const b = this.src.strBytes(off);
       r = dst.addStrBytes(b, 0, b.length);
-      strMap.set(off, r);
+      this.strMap.set(off, r);
     }
     return r;
-  };
-  const copyType = (dst: Btf, id: number): number => {
-    const { words, off, len } = src.record(id);
-    const rec = words.slice(off, off + len);
-    forEachStrField(rec, 0, (wi) => { rec[wi] = pipeStr(dst, rec[wi]); });
-    return dst.addRecord(rec);
-  };
+  }
 
-  const base = new Btf({ le: src.le });
-  const addDistilled = (dst: Btf, toBase: boolean): void => {
-    for (const i of marked) {
+  private copyType(dst: Btf, id: number): number {
+    const { words, off, len } = this.src.record(id);
+    const rec = words.slice(off, off + len);
+    const fields = this.fields;
+    fields.length = 0;
+    strFields(rec, 0, fields);
+    for (let f = 0; f < fields.length; f++) rec[fields[f]] = this.pipeStr(dst, rec[fields[f]]);
+    return dst.addRecord(rec);
+  }
+
+  private addDistilled(dst: Btf, toBase: boolean): void {
+    const src = this.src;
+    for (const i of this.marked) {
       const k = src.kind(i);
       const named = src.nameOff(i) !== 0;
       let nid: number;
       switch (k) {
         case BTF_KIND_INT: case BTF_KIND_FLOAT: case BTF_KIND_FWD:
           if (!toBase) continue;
-          nid = copyType(dst, i);
+          nid = this.copyType(dst, i);
           break;
         case BTF_KIND_STRUCT: case BTF_KIND_UNION:
           if (toBase !== named) continue;
-          nid = toBase ? dst.add(k, dst.addStr(src.name(i)), 0, false, src.sizeType(i)) : copyType(dst, i);
+          nid = toBase ? dst.add(k, dst.addStr(src.name(i)), 0, false, src.sizeType(i)) : this.copyType(dst, i);
           break;
         case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
           if (toBase !== named) continue;
-          nid = toBase ? dst.add(BTF_KIND_ENUM, dst.addStr(src.name(i)), 0, false, src.sizeType(i)) : copyType(dst, i);
+          nid = toBase ? dst.add(BTF_KIND_ENUM, dst.addStr(src.name(i)), 0, false, src.sizeType(i)) : this.copyType(dst, i);
           break;
         default:
           if (toBase) continue;
-          nid = copyType(dst, i);
+          nid = this.copyType(dst, i);
       }
-      idMap[i] = nid;
+      this.idMap[i] = nid;
     }
-  };
-  addDistilled(base, true);
-
-  const split = new Btf({ base, le: src.le });
-  for (let id = splitStart; id < src.typeCount; id++) copyType(split, id);
-  addDistilled(split, false);
-
-  const diff = splitStart - base.typeCount;
-  const w = split.words;
-  for (let i = 0; i < split.count; i++) {
-    forEachTypeIdField(w, split.offs[i], (wi) => {
-      const x = w[wi];
-      if (x < splitStart && idMap[x]) w[wi] = idMap[x];
-      else if (x >= splitStart) w[wi] = x - diff;
-    });
   }
-  return { base, split };
 }
