@@ -369,10 +369,16 @@ class Dedup {
     while (m[id] <= MAX_ID && m[id] !== id) id = m[id];
     return id;
   }
+  /**
+   * A FWD's canonical type when that is no longer a FWD, else `id`. Every call makes the same calls
+   * whatever the kinds: isEquiv, which inlines this, meets its first FWD long after it is
+   * optimized, and a call made for the first time then would throw the optimized code away.
+   */
   private resolveFwd(id: number): number {
-    if (this.kind(id) !== BTF_KIND_FWD) return id;
     const r = this.resolve(id);
-    return this.kind(r) !== BTF_KIND_FWD ? r : id;
+    const fwd = this.kind(id) === BTF_KIND_FWD;
+    const resolved = this.kind(r) !== BTF_KIND_FWD;
+    return fwd && resolved ? r : id;
   }
   private fwdKind(id: number): number {
     return this.all[this.off[id] + 1] >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
@@ -470,17 +476,14 @@ class Dedup {
       const ck = this.kind(cand);
       const nk = this.kind(canon);
       if ((ck === BTF_KIND_FWD || nk === BTF_KIND_FWD) && ck !== nk) {
-        let realKind: number;
-        let fwdKind: number;
-        if (ck === BTF_KIND_FWD) {
-          realKind = nk;
-          fwdKind = this.fwdKind(cand);
-        } else {
-          realKind = ck;
-          fwdKind = this.fwdKind(canon);
-          if (fwdKind === realKind && canon < this.startId) this.adjustCanon = true;
-        }
-        if (fwdKind !== realKind) return 0;
+        // One FWD and one struct/union, whichever side; the same calls and store either way (see resolveFwd).
+        const candFwd = ck === BTF_KIND_FWD;
+        const realKind = candFwd ? nk : ck;
+        const fwdKind = this.fwdKind(candFwd ? cand : canon);
+        const canonInBase = canon < this.startId;
+        const sameKind = fwdKind === realKind;
+        this.adjustCanon = this.adjustCanon || (!candFwd && sameKind && canonInBase);
+        if (!sameKind) return 0;
         continue;
       }
       if (ck !== nk) return 0;
@@ -675,7 +678,7 @@ class Dedup {
   private compactAndRemap(wantMap: boolean): { btf: Btf; map: Uint32Array | null } {
     const src = this.src;
     const remap = new Uint32Array(this.n).fill(UNPROCESSED);
-    for (let id = 0; id < this.startId; id++) remap[id] = id;
+    identityPrefix(remap, this.startId);
     const { count, words } = this.assignNewIds(remap);
     const out = new Uint32Array(words);
     const offs = new Uint32Array(count + 1);
@@ -729,6 +732,15 @@ class Dedup {
     }
     return w;
   }
+}
+
+/**
+ * remap[id] = id below `n`. Its own function: a loop this long in a large method gets that method
+ * compiled while inside the loop, before the code after it has ever run, which then costs a second
+ * compilation.
+ */
+function identityPrefix(remap: Uint32Array, n: number): void {
+  for (let id = 0; id < n; id++) remap[id] = id;
 }
 
 /** What dedup needs from a base, computed once per base Btf object. */
