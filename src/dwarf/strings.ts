@@ -37,20 +37,22 @@ export class StringTable {
   /** The distinct strings' bytes, back to back. */
   private pool = new Uint8Array(1 << 16);
   private poolLen = 0;
-  private strs: (string | undefined)[] = [];
+  /** Decoded strings by id, filled on request. */
+  private readonly strs = new Map<number, string>();
   private n = 0;
   private readonly recentKey = new Float64Array(1 << RECENT_BITS).fill(-1);
   private readonly recentId = new Int32Array(1 << RECENT_BITS);
-  /** Per section: offset → id + 1 (0 = not seen), for small sections; null otherwise. */
-  private readonly direct: (Int32Array | null | undefined)[] = [];
-  /** Per section: a DataView for reading four bytes at a time. */
-  private readonly views: (DataView | undefined)[] = [];
+  /** Per section: offset → id + 1 (0 = not seen), for small sections; null otherwise (undefined until first use). */
+  private readonly direct: (Int32Array | null | undefined)[] = [undefined, undefined, undefined];
+  /** Per section: a DataView for reading four bytes at a time (null when absent). */
+  private readonly views: (DataView | null)[];
   private poolView = new DataView(this.pool.buffer);
 
   /** `sections[id]` are the bytes of .debug_info, .debug_str and .debug_line_str (null when absent). */
   constructor(sections: (Uint8Array | null)[], fileName?: string) {
     this.sections = sections;
     this.fileName = fileName;
+    this.views = sections.map((d) => (d ? new DataView(d.buffer, d.byteOffset, d.byteLength) : null));
   }
 
   /** Number of distinct strings seen so far. */
@@ -101,7 +103,7 @@ export class StringTable {
     }
     // Four bytes at a time up to the word that holds the NUL, then byte by byte; the hash depends
     // only on the content (words are taken from the string's start), mixed once at the end.
-    const dv = this.views[sec] ?? (this.views[sec] = new DataView(data.buffer, data.byteOffset, data.byteLength));
+    const dv = this.views[sec]!;
     let h = 0x811c9dc5 | 0;
     let e = offset;
     while (e + 4 <= n) {
@@ -142,11 +144,11 @@ export class StringTable {
 
   /** The string with id `id`, decoded as latin1 on first request. */
   string(id: number): string {
-    let s = this.strs[id];
+    let s = this.strs.get(id);
     if (s === undefined) {
       const off = this.starts[id];
       s = latin1(this.pool, off, off + this.lens[id]);
-      this.strs[id] = s;
+      this.strs.set(id, s);
     }
     return s;
   }
@@ -194,7 +196,6 @@ export class StringTable {
     this.poolLen = at + len;
     this.starts[id] = at;
     this.lens[id] = len;
-    this.strs.push(undefined);
     return id;
   }
 

@@ -141,7 +141,8 @@ export class Encoder {
   private typeIdOff = 0;
   private hasIndexType = false;
   /** Aliases this encoder set, in order (see exportChunk). */
-  private readonly aliasLog: Array<[number, string]> = [];
+  /** ElfFunctions indices given an alias by this encoder, in order (the names are in `funcs.alias`). */
+  private readonly aliasLog: number[] = [];
   private needIndexType = false;
   /** Extra words of the record being built (members, enumerators, parameters), reused from type to type. */
   private readonly memberWords = new WordList(256);
@@ -222,7 +223,7 @@ export class Encoder {
       startId: b.startId, startStrOff: b.startStrOff,
       words: b.words.slice(0, b.wordLen), offs: b.offs.slice(0, b.count + 1), count: b.count,
       strs: b.strs.slice(0, b.strLen), strLen: b.strLen,
-      states: this.states.drain(), aliases: this.aliasLog, secinfo, stats: { ...this.stats },
+      states: this.states.drain(), aliases: this.aliasLog.map((i): [number, string] => [i, this.funcs.alias[i]!]), secinfo, stats: { ...this.stats },
       hasIndexType: this.hasIndexType, needIndexType: this.needIndexType, arrayIndexId: this.arrayIndexId,
     };
   }
@@ -931,7 +932,10 @@ export class Encoder {
       if ((fl & P_UNEXPECTED_REG) !== 0) unexpected = true;
       if (p.name === undefined) allNamed = false;
     }
-    if (unexpected && fn.params.some((p) => this.isStructParam(p.type))) unexpected = false;
+    // Asked for every function, not only those with unexpected registers: a call first made
+    // once this method is optimized would throw its optimized code away.
+    const structParam = this.hasStructParam(fn);
+    if (unexpected && structParam) unexpected = false;
     if (!allNamed) return;
     if (fn.name === undefined) return;
     let idx = -1;
@@ -941,7 +945,7 @@ export class Encoder {
         idx = funcs.findSuffixed(fn.name);
         if (idx >= 0 && funcs.alias[idx] === null) {
           funcs.alias[idx] = fn.name;
-          this.aliasLog.push([idx, fn.name]);
+          this.aliasLog.push(idx);
         }
       }
     }
@@ -961,6 +965,12 @@ export class Encoder {
     if (fn.unspec) params.push({ name: '', type: 0 });
     for (let i = 0; i < fn.annots.length; i++) this.btf.addStr(fn.annots[i].value);
     this.states.save({ elf: idx, ret: fn.ret, params, unspec: fn.unspec, optimized, unexpected, inconsistent: false, annots: fn.annots });
+  }
+
+  /** Has `fn` a parameter of struct type (pahole's param__is_struct)? */
+  private hasStructParam(fn: FnDie): boolean {
+    for (let i = 0; i < fn.params.length; i++) if (this.isStructParam(fn.params[i].type)) return true;
+    return false;
   }
 
   /** pahole's param__is_struct: the type, through const and typedef, is a DW_TAG_structure_type. */
