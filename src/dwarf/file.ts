@@ -10,8 +10,10 @@ import { relocateDebugSection } from './relocate.js';
 import { StringTable } from './strings.js';
 import { parseUnitHeader, type DieOffset, type Unit } from './unit.js';
 
-/** Returns a debug section's bytes (decompressed, relocated) by its `.debug_*` name, or null when absent. */
-export type SectionLoader = (name: string) => Uint8Array | null;
+/** Gives a debug section's bytes (decompressed, relocated) by its `.debug_*` name, or null when absent. */
+export interface SectionLoader {
+  load(name: string): Uint8Array | null;
+}
 
 /**
  * A string reference: the string's offset in its section times 4 plus the section id
@@ -80,7 +82,7 @@ export class DwarfFile {
   section(name: string): Uint8Array | null {
     let s = this.loaded.get(name);
     if (s === undefined) {
-      s = this.loader(name);
+      s = this.loader.load(name);
       this.loaded.set(name, s);
     }
     return s;
@@ -261,7 +263,18 @@ export const DEBUG_SECTIONS = [
  * @throws DwarfError "no DWARF" when there is no .debug_info; ElfError for corrupt compressed data.
  */
 export function openDwarf(elf: ElfFile): DwarfFile {
-  const loader: SectionLoader = (name) => {
+  return new DwarfFile(new ElfDebugSections(elf), { le: elf.le, fileName: elf.fileName });
+}
+
+/**
+ * The debug sections of an ELF file. A class rather than a closure per file: the hot readers that
+ * inline DwarfFile.section() then call the same function for every file.
+ */
+class ElfDebugSections implements SectionLoader {
+  constructor(private readonly elf: ElfFile) {}
+
+  load(name: string): Uint8Array | null {
+    const elf = this.elf;
     let sec: ElfSection | undefined = elf.sectionByName(name);
     let legacy = false;
     if (sec === undefined && name.startsWith('.debug_')) {
@@ -276,8 +289,7 @@ export function openDwarf(elf: ElfFile): DwarfFile {
       owned = true;
     }
     return relocateDebugSection(elf, sec, data, owned);
-  };
-  return new DwarfFile(loader, { le: elf.le, fileName: elf.fileName });
+  }
 }
 
 /**
@@ -286,7 +298,7 @@ export function openDwarf(elf: ElfFile): DwarfFile {
  * @throws DwarfError "no DWARF" when `.debug_info` is absent.
  */
 export function dwarfFromSections(sections: Readonly<Record<string, Uint8Array>>, opts: DwarfSectionsOptions): DwarfFile {
-  return new DwarfFile((name) => sections[name] ?? null, opts);
+  return new DwarfFile({ load: (name) => sections[name] ?? null }, opts);
 }
 
 function inflateLegacy(data: Uint8Array, section: string, file: string | undefined): Uint8Array {
