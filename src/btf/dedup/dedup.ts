@@ -125,13 +125,13 @@ class Dedup {
     if (inPlace) {
       // The records stay where they are; the three zero words past the last one are void's record.
       this.off[0] = btf.wordLen;
-      for (let i = 0; i <= btf.count; i++) this.off[this.startId + i] = btf.offs[i];
+      this.off.set(btf.offs.subarray(0, btf.count + 1), this.startId);
       // Whatever is run on the consumed input from now on sees an empty BTF, not half-rewritten records.
       btf.count = 0;
       btf.wordLen = 0;
     } else {
       this.all.set(btf.words.subarray(0, btf.wordLen), baseWords);
-      for (let i = 0; i <= btf.count; i++) this.off[this.startId + i] = baseWords + btf.offs[i];
+      shiftedCopy(this.off, this.startId, btf.offs, btf.count + 1, baseWords);
     }
     this.map = new Uint32Array(this.n).fill(UNPROCESSED);
     this.hypot = new Uint32Array(this.n).fill(UNPROCESSED);
@@ -741,6 +741,11 @@ class Dedup {
  */
 function identityPrefix(remap: Uint32Array, n: number): void {
   for (let id = 0; id < n; id++) remap[id] = id;
+}
+
+/** dst[at + i] = src[i] + delta for i < n (a long loop kept out of the constructor, as identityPrefix). */
+function shiftedCopy(dst: Uint32Array, at: number, src: Uint32Array, n: number, delta: number): void {
+  for (let i = 0; i < n; i++) dst[at + i] = src[i] + delta;
 }
 
 /** What dedup needs from a base, computed once per base Btf object. */

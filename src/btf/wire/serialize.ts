@@ -3,6 +3,8 @@
 import type { Btf } from '../model/btf.js';
 import { BTF_HDR_LEN_LAYOUT, BTF_HDR_LEN_V1, BTF_MAGIC, BTF_VERSION } from './kinds.js';
 
+const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Serialize own types and strings (never the base's). Output for a parsed, unmodified object is
  * byte-identical to its input when that input had no gaps between sections.
@@ -29,9 +31,8 @@ export function serializeBtf(btf: Btf, opts: { le?: boolean } = {}): Uint8Array 
     dv.setUint32(24, layoutLen ? typeLen : 0, le);
     dv.setUint32(28, layoutLen, le);
   }
-  const w = btf.words;
-  let p = hdrLen;
-  for (let i = 0; i < btf.wordLen; i++, p += 4) dv.setUint32(p, w[i], le);
+  writeWords(out, hdrLen, btf.words, btf.wordLen, le);
+  let p = hdrLen + typeLen;
   if (btf.layout) {
     out.set(btf.layout, p);
     if (!le) for (let i = 0; i + 3 < layoutLen; i += 4) { const t = out[p + i + 2]; out[p + i + 2] = out[p + i + 3]; out[p + i + 3] = t; }
@@ -39,4 +40,17 @@ export function serializeBtf(btf: Btf, opts: { le?: boolean } = {}): Uint8Array 
   }
   out.set(btf.strs.subarray(0, strLen), p);
   return out;
+}
+
+/**
+ * `n` words of `w` into `out` at byte `at`, in the given byte order: a plain copy when that is the
+ * host's. Its own function, so that serializeBtf is not compiled while inside this loop.
+ */
+function writeWords(out: Uint8Array, at: number, w: Uint32Array, n: number, le: boolean): void {
+  if (le === HOST_LE) {
+    out.set(new Uint8Array(w.buffer, w.byteOffset, n * 4), at);
+    return;
+  }
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (let i = 0; i < n; i++) dv.setUint32(at + 4 * i, w[i], le);
 }
