@@ -1,5 +1,6 @@
 // Compares btfpost's DWARF → BTF encoder with pahole 1.30 on the corpus modules (order-independent graph comparison).
-// Usage: node scripts/encode-compare.mjs [--corpus DIR] [--ref-dir DIR] [--only SUBSTR] [--time] (needs a build; see encode-compare.sh).
+// Usage: node scripts/encode-compare.mjs [--corpus DIR] [--ref-dir DIR] [--only SUBSTR] [--time] [--vmlinux] (needs a build; see encode-compare.sh).
+// --vmlinux adds the corpus's vmlinux-dwarf, encoded without a base (pahole with -j, as kbuild runs it).
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -20,6 +21,7 @@ const only = opt('--only', '');
 const timing = args.includes('--time');
 const refDir = opt('--ref-dir', '');
 const maxListed = Number(opt('--max', '6'));
+const withVmlinux = args.includes('--vmlinux');
 
 const { loadBtfFile, btfFromBytes } = await import(join(DIST, 'btf/load.js'));
 const { compareBtf } = await import(join(DIST, 'btf/compare.js'));
@@ -72,7 +74,10 @@ function walk(dir, out = []) {
 const modules = [
   ...walk(join(C, 'dbg-modules')).sort().map((p) => [basename(p, '.ko'), p]),
   ...walk(join(C, 'oot-build')).filter((p) => p.endsWith('.pre-btf.ko')).sort().map((p) => [`oot-${basename(p, '.pre-btf.ko')}`, p]),
+  ...(withVmlinux ? [['vmlinux-dwarf', join(C, 'vmlinux-dwarf')]] : []),
 ].filter(([n]) => n.includes(only));
+/** Modules are split BTF over the corpus vmlinux; a vmlinux is encoded on its own. */
+const isVmlinux = (name) => name === 'vmlinux-dwarf';
 
 const base = (await loadBtfFile(join(C, 'vmlinux.btf'))).btf;
 const features = parseFeatureLists([FEATURES, '+reproducible_build']);
@@ -83,12 +88,13 @@ function reference(name, path) {
   if (cached && existsSync(cached) && !timing) return { bytes: readFileSync(cached), secs: NaN };
   const ko = join(tmp, 'x.ko');
   copyFileSync(path, ko);
+  const baseArgs = isVmlinux(name) ? [] : ['--btf_base', join(C, 'vmlinux.btf')];
   const out = cached || join(tmp, `${name}.btf`);
   if (cached) mkdirSync(refDir, { recursive: true });
   rmSync(out, { force: true });
   const t0 = performance.now();
   const r = spawnSync(PAHOLE, ['-J', '-j', `--btf_features=${FEATURES}`, '--btf_features=+reproducible_build', '--lang_exclude=rust',
-    '--btf_base', join(C, 'vmlinux.btf'), `--btf_encode_detached=${out}`, ko], { env: { ...process.env, LLVM_OBJCOPY: 'objcopy' }, encoding: 'utf8' });
+    ...baseArgs, `--btf_encode_detached=${out}`, ko], { env: { ...process.env, LLVM_OBJCOPY: 'objcopy' }, encoding: 'utf8' });
   const secs = (performance.now() - t0) / 1000;
   if (r.status !== 0 || !existsSync(out)) throw new Error(`pahole failed on ${name}: ${r.stderr}`);
   return { bytes: readFileSync(out), secs };
@@ -100,10 +106,11 @@ for (const [name, path] of modules) {
   let line = `${name.padEnd(22)} `;
   try {
     const ref = reference(name, path);
-    const theirs = btfFromBytes(new Uint8Array(ref.bytes), `${name}.btf`, { base }).btf;
+    const over = isVmlinux(name) ? null : base;
+    const theirs = btfFromBytes(new Uint8Array(ref.bytes), `${name}.btf`, over ? { base: over } : {}).btf;
     const t0 = performance.now();
     const elf = parseElf(new Uint8Array(readFileSync(path)), path);
-    const ours = encodeBtf(elf, { base, features, langExclude: ['rust'] }).btf;
+    const ours = encodeBtf(elf, { base: over, features, langExclude: ['rust'] }).btf;
     const secs = (performance.now() - t0) / 1000;
     const cmp = compareEncoded(ours, theirs);
     if (cmp.equal) equal++;

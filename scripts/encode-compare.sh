@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds btfpost and compares its DWARF → BTF encoder with pahole 1.30 on every corpus module; see encode-compare.mjs.
-# Usage: scripts/encode-compare.sh [--corpus DIR] [--ref-dir DIR] [--only SUBSTR] [--time]
+# Usage: scripts/encode-compare.sh [--corpus DIR] [--ref-dir DIR] [--only SUBSTR] [--time] [--vmlinux]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${BTFPOST_DIST:-$(mktemp -d /tmp/btfpost-dist.XXXXXX)}
