@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { forEachStrField, forEachTypeIdField } from '../../src/btf/model/fields.js';
+import { extraWords } from '../../src/btf/wire/kinds.js';
 
 /** A record of `kind` with vlen 3 at word 5 of a buffer (so every index is offset-relative). */
 function visit(walk: typeof forEachTypeIdField, kind: number, vlen = 3): { known: boolean; at: number[] } {
@@ -36,5 +37,16 @@ describe('BTF record fields', () => {
     expect(visit(forEachStrField, 19)).toEqual({ known: true, at: [0, 3, 6, 9] }); // ENUM64 values
     expect(visit(forEachStrField, 13)).toEqual({ known: true, at: [0, 3, 5, 7] }); // FUNC_PROTO param names
     for (const k of [20, 31, 127]) expect(visit(forEachStrField, k).known).toBe(false);
+  });
+
+  it('sizes the records of every kind', () => {
+    // [kind, words after the header for vlen 0, words per vlen entry]
+    const sizes = [[1, 1, 0], [2, 0, 0], [3, 3, 0], [4, 0, 3], [5, 0, 3], [6, 0, 2], [7, 0, 0], [8, 0, 0], [9, 0, 0], [10, 0, 0],
+      [11, 0, 0], [12, 0, 0], [13, 0, 2], [14, 1, 0], [15, 0, 3], [16, 0, 0], [17, 1, 0], [18, 0, 0], [19, 0, 3]];
+    for (const [k, fixed, per] of sizes) {
+      expect(extraWords(k, 0)).toBe(fixed);
+      expect(extraWords(k, 5)).toBe(fixed + 5 * per);
+    }
+    for (const k of [0, 20, 31, 127, 128, -1]) expect(extraWords(k, 2)).toBe(-1);
   });
 });

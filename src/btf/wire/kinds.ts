@@ -73,26 +73,27 @@ export function makeInfo(kind: number, vlen: number, kflag: boolean): number {
   return ((kflag ? 0x80000000 : 0) | ((kind & 0x7f) << 24) | (vlen & 0xffffff)) >>> 0;
 }
 
+/** Per kind: words after the 3-word header besides the per-entry ones (-1 = kind unknown). */
+const EXTRA_FIXED = new Int8Array(128).fill(-1);
+/** Per kind: words per vlen entry. */
+const EXTRA_PER_ENTRY = new Int8Array(128);
+for (const [kind, fixed, perEntry] of [
+  [BTF_KIND_INT, 1, 0], [BTF_KIND_ARRAY, 3, 0], [BTF_KIND_STRUCT, 0, 3], [BTF_KIND_UNION, 0, 3], [BTF_KIND_ENUM, 0, 2],
+  [BTF_KIND_FUNC_PROTO, 0, 2], [BTF_KIND_VAR, 1, 0], [BTF_KIND_DATASEC, 0, 3], [BTF_KIND_DECL_TAG, 1, 0], [BTF_KIND_ENUM64, 0, 3],
+  [BTF_KIND_PTR, 0, 0], [BTF_KIND_FWD, 0, 0], [BTF_KIND_TYPEDEF, 0, 0], [BTF_KIND_VOLATILE, 0, 0], [BTF_KIND_CONST, 0, 0],
+  [BTF_KIND_RESTRICT, 0, 0], [BTF_KIND_FUNC, 0, 0], [BTF_KIND_FLOAT, 0, 0], [BTF_KIND_TYPE_TAG, 0, 0],
+]) {
+  EXTRA_FIXED[kind] = fixed;
+  EXTRA_PER_ENTRY[kind] = perEntry;
+}
+
 /** Words after the 3-word btf_type header for a known kind, or -1 when the kind is unknown. */
 export function extraWords(kind: number, vlen: number): number {
-  switch (kind) {
-    case BTF_KIND_INT: return 1;
-    case BTF_KIND_ARRAY: return 3;
-    case BTF_KIND_STRUCT:
-    case BTF_KIND_UNION: return vlen * 3;
-    case BTF_KIND_ENUM: return vlen * 2;
-    case BTF_KIND_FUNC_PROTO: return vlen * 2;
-    case BTF_KIND_VAR: return 1;
-    case BTF_KIND_DATASEC: return vlen * 3;
-    case BTF_KIND_DECL_TAG: return 1;
-    case BTF_KIND_ENUM64: return vlen * 3;
-    case BTF_KIND_PTR: case BTF_KIND_FWD: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
-    case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC: case BTF_KIND_FLOAT:
-    case BTF_KIND_TYPE_TAG:
-      return 0;
-    default:
-      return -1;
-  }
+  // From tables, so that every kind takes the same path: the record walks that inline this are
+  // not thrown away the first time a new kind comes by.
+  if (!(kind >= 0 && kind < 128)) return -1;
+  const fixed = EXTRA_FIXED[kind];
+  return fixed < 0 ? -1 : fixed + vlen * EXTRA_PER_ENTRY[kind];
 }
 
 /** The layout table libbpf writes: [info_sz, elem_sz] per kind, flags 0. */
