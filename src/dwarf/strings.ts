@@ -53,6 +53,21 @@ export class StringTable {
     this.sections = sections;
     this.fileName = fileName;
     this.views = sections.map((d) => (d ? new DataView(d.buffer, d.byteOffset, d.byteLength) : null));
+    // Start with room for what string sections of this size tend to hold (a module's .debug_str
+    // keeps a copy of each name per unit: i915.ko's 30 MB hold 34 thousand distinct strings), so
+    // that growing, which the first time throws lookup's optimized code away, stays rare.
+    let size = 0;
+    for (let i = 1; i < sections.length; i++) size += sections[i]?.length ?? 0;
+    let slots = 1 << 12;
+    while (slots < 1 << 17 && slots * 128 < size) slots *= 2;
+    if (slots > this.mask + 1) {
+      this.slots = new Int32Array(2 * slots);
+      this.mask = slots - 1;
+      this.starts = new Int32Array(slots >> 1);
+      this.lens = new Int32Array(slots >> 1);
+      this.pool = new Uint8Array(Math.min(Math.max(size >>> 5, 1 << 16), 1 << 21));
+      this.poolView = new DataView(this.pool.buffer);
+    }
   }
 
   /** Number of distinct strings seen so far. */
