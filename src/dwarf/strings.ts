@@ -1,6 +1,7 @@
 // Interning DWARF strings by content: a StrRef (section, offset) maps to a dense id shared by every copy of the same bytes.
 
 import { DwarfError } from '../common/errors.js';
+import { grownInt32 } from '../common/typed-arrays.js';
 import { latin1 } from './bytes.js';
 
 /*
@@ -28,14 +29,14 @@ export class StringTable {
   private readonly sections: (Uint8Array | null)[];
   private readonly fileName: string | undefined;
   /** Open-addressing slots of two words: the content hash and id + 1 (0 = empty). */
-  private slots = new Int32Array(2 << 12);
-  private mask = (1 << 12) - 1;
+  private slots: Int32Array;
+  private mask: number;
   /** Per id: start of its bytes in `pool`. */
-  private starts = new Int32Array(256);
+  private starts: Int32Array;
   /** Per id: byte length. */
-  private lens = new Int32Array(256);
+  private lens: Int32Array;
   /** The distinct strings' bytes, back to back. */
-  private pool = new Uint8Array(1 << 16);
+  private pool: Uint8Array;
   private poolLen = 0;
   /** Decoded strings by id, filled on request. */
   private readonly strs = new Map<number, string>();
@@ -46,7 +47,7 @@ export class StringTable {
   private readonly direct: (Int32Array | null | undefined)[] = [undefined, undefined, undefined];
   /** Per section: a DataView for reading four bytes at a time (null when absent). */
   private readonly views: (DataView | null)[];
-  private poolView = new DataView(this.pool.buffer);
+  private poolView: DataView;
 
   /** `sections[id]` are the bytes of .debug_info, .debug_str and .debug_line_str (null when absent). */
   constructor(sections: (Uint8Array | null)[], fileName?: string) {
@@ -60,14 +61,12 @@ export class StringTable {
     for (let i = 1; i < sections.length; i++) size += sections[i]?.length ?? 0;
     let slots = 1 << 12;
     while (slots < 1 << 17 && slots * 128 < size) slots *= 2;
-    if (slots > this.mask + 1) {
-      this.slots = new Int32Array(2 * slots);
-      this.mask = slots - 1;
-      this.starts = new Int32Array(slots >> 1);
-      this.lens = new Int32Array(slots >> 1);
-      this.pool = new Uint8Array(Math.min(Math.max(size >>> 5, 1 << 16), 1 << 21));
-      this.poolView = new DataView(this.pool.buffer);
-    }
+    this.slots = new Int32Array(2 * slots);
+    this.mask = slots - 1;
+    this.starts = new Int32Array(slots >> 1);
+    this.lens = new Int32Array(slots >> 1);
+    this.pool = new Uint8Array(Math.min(Math.max(size >>> 5, 1 << 16), 1 << 21));
+    this.poolView = new DataView(this.pool.buffer);
   }
 
   /** Number of distinct strings seen so far. */
@@ -192,12 +191,8 @@ export class StringTable {
   private add(data: Uint8Array, offset: number, len: number): number {
     const id = this.n++;
     if (id === this.starts.length) {
-      const starts = new Int32Array(id * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const lens = new Int32Array(id * 2);
-      lens.set(this.lens);
-      this.lens = lens;
+      this.starts = grownInt32(this.starts, id + 1);
+      this.lens = grownInt32(this.lens, id + 1);
     }
     const at = this.poolLen;
     if (at + len > this.pool.length) {
