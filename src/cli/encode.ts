@@ -7,8 +7,8 @@ import { serializeBtf, type Btf } from '../btf/index.js';
 import { distillBase } from '../btf/distill/index.js';
 import { loadBtfFile } from '../btf/load.js';
 import { BtfpostError, UsageError } from '../common/errors.js';
-import { applyElfEdits, parseElf, readWholeInto, writeFileAtomic, type ElfEdit, type ElfFile } from '../elf/index.js';
-import { encodeBtf, encodeBtfParallel, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
+import { applyElfEdits, parseElf, readElfSparse, readWholeInto, writeFileAtomic, type ElfEdit, type ElfFile } from '../elf/index.js';
+import { encodeBtf, encodeBtfFrom, encodeBtfParallel, encoderReadsSection, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
 
 interface EncodeArgs {
   file: string;
@@ -69,25 +69,26 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
       const feats = features(argv.btf_features, argv.btf_features_strict);
       const base = argv.btf_base ? (await loadBtfFile(argv.btf_base)).btf : null;
       const jobs = argv.jobs ?? 1;
-      // With worker threads the file is read into shared memory once, so no thread needs a copy.
-      const bytes = await readInput(argv.file, jobs > 1);
-      const elf = parseElf(bytes, argv.file);
-      if (argv.J && elf.signature && !argv['allow-signed']) {
-        throw new BtfpostError('unsupported', 'module is signed; writing .BTF would invalidate the signature (use --allow-signed to drop it and sign again afterwards)', { file: argv.file });
-      }
       const langExclude = (argv.lang_exclude ?? '').split(',').filter((s) => s !== '');
-      let btf: Btf;
-      try {
-        btf = jobs > 1
-          ? (await encodeBtfParallel(elf, { base, features: feats, langExclude, jobs })).btf
-          : encodeBtf(elf, { base, features: feats, langExclude }).btf;
-      } catch (e) {
+      const named = <T>(p: Promise<T>): Promise<T> => p.catch((e: unknown) => {
         if (e instanceof BtfpostError && e.file === undefined) e.file = argv.file;
         throw e;
-      }
+      });
+      // With worker threads the file is read into shared memory once, so no thread needs a copy.
       if (argv.detached) {
+        // Only what encoding reads, and handed over: the file is not needed after encoding.
+        const input = { elf: await readForEncoding(argv.file, jobs > 1) as ElfFile | null };
+        const { btf } = await named(encodeBtfFrom(input, { base, features: feats, langExclude, jobs }));
         await writeFileAtomic(argv.detached, serializeBtf(btf));
       } else {
+        // -J rewrites the file, so it reads and keeps all of it.
+        const elf = parseElf(await readInput(argv.file, jobs > 1), argv.file);
+        if (elf.signature && !argv['allow-signed']) {
+          throw new BtfpostError('unsupported', 'module is signed; writing .BTF would invalidate the signature (use --allow-signed to drop it and sign again afterwards)', { file: argv.file });
+        }
+        const btf: Btf = await named(jobs > 1
+          ? encodeBtfParallel(elf, { base, features: feats, langExclude, jobs }).then((r) => r.btf)
+          : Promise.resolve().then(() => encodeBtf(elf, { base, features: feats, langExclude }).btf));
         const edits: ElfEdit[] = [];
         if (feats.distilled_base && base) {
           const d = distillBase(btf, { file: argv.file });
@@ -101,6 +102,15 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
       setCode(0);
     },
   };
+}
+
+/**
+ * The ELF with only the sections encoding reads (see encoderReadsSection): the rest of a vmlinux,
+ * its code, data and line tables, is neither read nor held in memory.
+ */
+async function readForEncoding(path: string, shared: boolean): Promise<ElfFile> {
+  const alloc = shared ? (size: number) => new Uint8Array(new SharedArrayBuffer(size)) : undefined;
+  return (await readElfSparse(path, { section: encoderReadsSection, alloc })).elf;
 }
 
 /** The file's bytes: a view of what was read, in a SharedArrayBuffer when worker threads will read it too. */

@@ -5,6 +5,7 @@
 // struct-layout printing options are refused with a usage error.
 
 import { UsageError } from '../common/errors.js';
+import type { ElfFile } from '../elf/index.js';
 import { FEATURE_TABLE, isFeatureName, legacyDefaultFeatures, noFeatures, type EncodeFeatureName, type EncodeFeatures } from '../encoder/features.js';
 
 // Only the parser and the feature table are imported statically: kbuild runs this once per
@@ -277,7 +278,7 @@ async function reportFailure(e: unknown): Promise<void> {
 }
 
 async function encode(o: PaholeOptions): Promise<void> {
-  const [{ readFile }, { loadBtfFile }, { parseElf, writeFileAtomic }, { encodeBtf }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }] = await Promise.all([
+  const [{ readFile }, { loadBtfFile }, { parseElf, readElfSparse, writeFileAtomic }, { encodeBtf, encodeBtfFrom, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }] = await Promise.all([
     import('node:fs/promises'),
     import('../btf/load.js'),
     import('../elf/index.js'),
@@ -290,11 +291,19 @@ async function encode(o: PaholeOptions): Promise<void> {
   const file = o.file!;
   const say = (m: string) => { if (o.verbose > 0) process.stderr.write(`btfpost-pahole: ${file}: ${m}\n`); };
   const base = o.base !== undefined ? (await loadBtfFile(o.base)).btf : null;
-  const buf = await readFile(file);
-  const elf = parseElf(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file);
+  // --btf_encode_detached reads only what encoding needs and hands the file over (a vmlinux is
+  // hundreds of MB); -J rewrites the file, so it reads and keeps all of it.
+  let elf: ElfFile | null = null;
   let btf;
   try {
-    btf = encodeBtf(elf, { base, features: o.features, langExclude: o.langExclude }).btf;
+    if (o.detached !== undefined) {
+      const input = { elf: (await readElfSparse(file, { section: encoderReadsSection })).elf as ElfFile | null };
+      btf = (await encodeBtfFrom(input, { base, features: o.features, langExclude: o.langExclude })).btf;
+    } else {
+      const buf = await readFile(file);
+      elf = parseElf(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file);
+      btf = encodeBtf(elf, { base, features: o.features, langExclude: o.langExclude }).btf;
+    }
   } catch (e) {
     if (e instanceof BtfpostError && e.file === undefined) e.file = file;
     throw e;
@@ -304,9 +313,9 @@ async function encode(o: PaholeOptions): Promise<void> {
     say('no types to encode; nothing written');
     return;
   }
-  if (o.detached !== undefined) {
+  if (elf === null) {
     const raw = serializeBtf(btf);
-    await writeFileAtomic(o.detached, raw);
+    await writeFileAtomic(o.detached!, raw);
     say(`wrote ${btf.count} types (${raw.length} bytes) to ${o.detached}`);
     return;
   }

@@ -16,10 +16,18 @@ export interface SparseElf {
 
 /** What to read besides the ELF header, the section headers and the section names. */
 export interface SparseWants {
-  /** Sections whose contents are read (a symbol table's string table comes with it). */
-  section: (s: ElfSection) => boolean;
+  /**
+   * Sections whose contents are read (a symbol table's string table comes with it); `all` is the
+   * whole section list, for looking up the target of a relocation section.
+   */
+  section: (s: ElfSection, all: readonly ElfSection[]) => boolean;
   /** Bytes read at the end of the file (e.g. for a module signature marker); 0 by default. */
   tail?: number;
+  /**
+   * Allocates the file-sized, zero-filled buffer (a view of a SharedArrayBuffer when worker threads
+   * are to read it too); a plain Uint8Array by default.
+   */
+  alloc?: (size: number) => Uint8Array;
 }
 
 /**
@@ -38,7 +46,7 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
   }
   try {
     const size = (await fh.stat()).size;
-    const bytes = new Uint8Array(size);
+    const bytes = wants.alloc ? wants.alloc(size) : new Uint8Array(size);
     const read = async (off: number, len: number) => {
       const end = Math.min(size, off + len);
       let p = Math.max(0, off);
@@ -77,7 +85,7 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
       elf = parseElf(bytes, path);
     }
     for (const s of elf.sections) {
-      if (s.index === 0 || !wants.section(s)) continue;
+      if (s.index === 0 || !wants.section(s, elf.sections)) continue;
       await read(s.offset, s.fileSize);
       if (s.type === SHT_SYMTAB && s.link !== 0 && s.link < elf.sections.length) {
         const str = elf.sections[s.link];

@@ -1,9 +1,29 @@
 // What the encoder needs from the ELF besides DWARF: function symbols, section addresses as libdwfl lays them out, and relocation targets.
 
 import {
-  EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHT_NOBITS, SHT_PROGBITS, STT_FUNC, STT_OBJECT,
-  type ElfFile, type RelocationTable, type SymbolTable,
+  EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
+  SHT_SYMTAB_SHNDX, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSection, type RelocationTable, type SymbolTable,
 } from '../elf/index.js';
+import { DEBUG_SECTIONS } from '../dwarf/index.js';
+
+/** Debug sections the DWARF reader loads, also in their legacy `.zdebug_*` spelling. */
+const READ_DEBUG = new Set<string>([...DEBUG_SECTIONS, ...DEBUG_SECTIONS.map((n) => `.z${n.slice(1)}`)]);
+
+/**
+ * Whether encoding reads the contents of section `s` (`all`: the file's sections): the debug
+ * sections the DWARF reader loads and the relocations that apply to them, the symbol tables
+ * (their string tables come with them) and `.BTF_ids` (kfuncs). Everything else (code, data, line
+ * tables, call frame information) is only seen through its section header, so a large vmlinux
+ * can be read without it.
+ */
+export function encoderReadsSection(s: ElfSection, all: readonly ElfSection[]): boolean {
+  if (s.type === SHT_SYMTAB || s.type === SHT_SYMTAB_SHNDX) return true;
+  if (s.type === SHT_REL || s.type === SHT_RELA) {
+    const target = all[s.info];
+    return target !== undefined && READ_DEBUG.has(target.name);
+  }
+  return READ_DEBUG.has(s.name) || s.name === '.BTF_ids';
+}
 
 /** ELF machine numbers not exported by src/elf. */
 const EM_SPARC = 2;

@@ -211,7 +211,11 @@ export class Encoder {
     }
   }
 
-  /** What the units encoded so far produced, for absorbChunk in another encoder. */
+  /**
+   * What the units encoded so far produced, for absorbChunk in another encoder. The records and
+   * strings are views of this encoder's arrays, not copies (a worker hands their buffers over
+   * whole), so this encoder is done once it exports.
+   */
   exportChunk(): EncodedChunk {
     const b = this.btf;
     const secinfo: Array<[number, number[]]> = [];
@@ -221,8 +225,8 @@ export class Encoder {
     }
     return {
       startId: b.startId, startStrOff: b.startStrOff,
-      words: b.words.slice(0, b.wordLen), offs: b.offs.slice(0, b.count + 1), count: b.count,
-      strs: b.strs.slice(0, b.strLen), strLen: b.strLen,
+      words: b.words.subarray(0, b.wordLen), offs: b.offs.subarray(0, b.count + 1), count: b.count,
+      strs: b.strs.subarray(0, b.strLen), strLen: b.strLen,
       states: this.states.drain(), aliases: this.aliasLog.map((i): [number, string] => [i, this.funcs.alias[i]!]), secinfo, stats: { ...this.stats },
       hasIndexType: this.hasIndexType, needIndexType: this.needIndexType, arrayIndexId: this.arrayIndexId,
     };
@@ -283,6 +287,20 @@ export class Encoder {
       this.needIndexType = c.needIndexType;
       this.arrayIndexId = c.hasIndexType ? mapId(c.arrayIndexId) : 0;
     }
+  }
+
+  /**
+   * Room for absorbing `chunks` in one allocation: their records, plus an eighth of that for what
+   * finish() adds (functions, data sections), instead of growing once or twice while absorbing.
+   */
+  reserveFor(chunks: readonly EncodedChunk[]): void {
+    let words = 0;
+    let records = 0;
+    for (const c of chunks) {
+      words += c.offs[c.count] - c.offs[0];
+      records += c.count;
+    }
+    this.btf.reserve(words + (words >>> 3), records + (records >>> 3));
   }
 
   /** After the last unit: the saved functions and the data sections; returns the (not deduplicated) BTF. */

@@ -10,10 +10,12 @@ import type { ChunkJob } from './worker.js';
 import { Worker } from 'node:worker_threads';
 import { serializeBtf } from '../btf/wire/serialize.js';
 import { noFeatures, type EncodeFeatures } from './features.js';
+import { collectGarbage } from '../common/gc.js';
 
 export { FEATURE_TABLE, KBUILD_FEATURES, isFeatureName, legacyDefaultFeatures, noFeatures, parseFeatureLists } from './features.js';
 export type { EncodeFeatureName, EncodeFeatures } from './features.js';
 export type { EncodeStats } from './encoder.js';
+export { encoderReadsSection } from './elf-info.js';
 
 /** Options for `encodeBtf`. */
 export interface EncodeOptions {
@@ -60,12 +62,12 @@ export function languageCodes(list: ReadonlyArray<string | number>): number[] {
  */
 export function encodeBtf(elf: ElfFile, opts: EncodeOptions = {}): EncodeResult {
   const { raw, stats } = encodeRaw(elf, opts);
-  return { btf: deduplicated(raw, elf, opts), stats };
+  return { btf: deduplicated(raw, elf.fileName, opts), stats };
 }
 
 /** The encoder's raw output deduplicated in place (it is not used again), unless `noDedup`. */
-function deduplicated(raw: Btf, elf: ElfFile, opts: EncodeOptions): Btf {
-  return opts.noDedup ? raw : dedupBtf(raw, { file: elf.fileName, consume: true });
+function deduplicated(raw: Btf, file: string | undefined, opts: EncodeOptions): Btf {
+  return opts.noDedup ? raw : dedupBtf(raw, { file, consume: true });
 }
 
 /** The encoding step alone; kept apart so that the DWARF state can be collected before dedup. */
@@ -89,12 +91,43 @@ function encodeRaw(elf: ElfFile, opts: EncodeOptions): { raw: Btf; stats: Encode
  * exactly (the first run chose no array index type).
  */
 export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jobs: number }): Promise<EncodeResult> {
+  const { raw, stats } = await encodeRawParallel(elf, opts);
+  return { btf: deduplicated(raw, elf.fileName, opts), stats };
+}
+
+/**
+ * encodeBtfParallel (encodeBtf when `jobs` is 1 or absent) for a caller that hands the ELF over:
+ * `input.elf` is cleared, and once the DWARF is encoded nothing refers to the file any more. When
+ * the file was large its memory is reclaimed before deduplication, which then needs the most (a
+ * vmlinux's DWARF is hundreds of MB).
+ */
+export async function encodeBtfFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & { jobs?: number }): Promise<EncodeResult> {
+  const fileName = input.elf?.fileName;
+  const size = input.elf?.fileBytes.length ?? 0;
+  const { raw, stats } = await rawFrom(input, opts);
+  if (size >= RECLAIM_INPUT_BYTES) collectGarbage();
+  return { btf: deduplicated(raw, fileName, opts), stats };
+}
+
+/** Inputs from this size on are reclaimed before deduplication (see encodeBtfFrom). */
+const RECLAIM_INPUT_BYTES = 64 << 20;
+
+/** The raw encoding of `input.elf`, taken out of `input`; nothing the caller keeps refers to the ELF afterwards. */
+async function rawFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & { jobs?: number }): Promise<{ raw: Btf; stats: EncodeStats }> {
+  const elf = input.elf;
+  if (elf === null) throw new TypeError('encodeBtfFrom: the ELF was already handed over');
+  input.elf = null;
+  return (opts.jobs ?? 1) > 1 ? encodeRawParallel(elf, { ...opts, jobs: opts.jobs ?? 1 }) : encodeRaw(elf, opts);
+}
+
+/** The encoding step of encodeBtfParallel, before deduplication. */
+async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & { jobs: number }): Promise<{ raw: Btf; stats: EncodeStats }> {
   const features = opts.features ?? noFeatures();
   const base = opts.base ?? null;
   const dwarf = openDwarf(elf);
   const units = dwarf.units();
   const jobs = Math.min(opts.jobs, units.length);
-  if (jobs <= 1 || (base && base.base)) return encodeBtf(elf, opts);
+  if (jobs <= 1 || (base && base.base)) return encodeRaw(elf, opts);
   // Contiguous runs of about equal DWARF size.
   let total = 0;
   for (const u of units) total += u.end - u.offset;
@@ -127,9 +160,12 @@ export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jo
       from, to: bounds[i + 2], first: false,
     };
     w.once('message', (m: { ok: boolean; chunk?: EncodedChunk; name?: string; message?: string }) => {
-      void w.terminate();
-      if (m.ok) resolve(m.chunk!);
-      else reject(Object.assign(new Error(m.message), { workerErrorName: m.name }));
+      // Settled once the worker is gone, so its heap is given back before the chunks are merged.
+      const settle = () => {
+        if (m.ok) resolve(m.chunk!);
+        else reject(Object.assign(new Error(m.message), { workerErrorName: m.name }));
+      };
+      w.terminate().then(settle, settle);
     });
     w.once('error', reject);
     w.postMessage(job);
@@ -138,12 +174,13 @@ export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jo
   const enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
   enc.encodeUnits(bounds[0], bounds[1]);
   const chunks = await settled;
-  if (!chunks) return encodeBtf(elf, opts); // a worker failed: the single-threaded run reports it
+  if (!chunks) return encodeRaw(elf, opts); // a worker failed: the single-threaded run reports it
   try {
+    enc.reserveFor(chunks);
     for (const c of chunks) enc.absorbChunk(c, false);
   } catch (e) {
-    if (e instanceof ChunkMergeError) return encodeBtf(elf, opts);
+    if (e instanceof ChunkMergeError) return encodeRaw(elf, opts);
     throw e;
   }
-  return { btf: deduplicated(enc.finish(), elf, opts), stats: enc.stats };
+  return { raw: enc.finish(), stats: enc.stats };
 }

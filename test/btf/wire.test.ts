@@ -95,6 +95,34 @@ describe('building BTF', () => {
     expect(parseBtf(bytes, { base }).name(2)).toBe('int');
   });
 
+  it('keeps every record while growing past the large-array size, and after an exact reservation', () => {
+    const b = new Btf();
+    const int = addType(b, { kind: 'INT', name: 'int', size: 4, encoding: 1, offset: 0, bits: 32 });
+    // 4-word INT records, well past 2^20 words, where growth turns from doubling to half again.
+    const n = 300_000;
+    for (let i = 0; i < n; i++) b.add1(BTF_KIND_INT, 0, 0, false, 4, (i & 0xffff) | 0x01000000);
+    expect(b.wordLen).toBeGreaterThan(1 << 20);
+    expect(b.words.length).toBeLessThan(2 * b.wordLen);
+    const back = parseBtf(serializeBtf(b));
+    expect(back.count).toBe(n + 1);
+    for (const id of [int, 2, 1000, n + 1]) expect(back.typeWords().subarray(back.offs[id - 1], back.offs[id])).toEqual(b.typeWords().subarray(b.offs[id - 1], b.offs[id]));
+    // reserve() leaves room that is already there alone, else makes exactly the room asked for;
+    // appending that much then allocates nothing.
+    const other = new Btf();
+    for (let i = 0; i < 10; i++) other.add1(BTF_KIND_INT, 0, 0, false, 4, i | 0x01000000);
+    const cap = b.words.length;
+    b.reserve(cap - b.wordLen, 0);
+    expect(b.words.length).toBe(cap);
+    const ask = cap - b.wordLen + other.wordLen;
+    b.reserve(ask, other.count);
+    const words = b.words;
+    expect(words.length).toBe(b.wordLen + ask);
+    b.appendRecords(other.words, other.offs, other.count);
+    expect(b.words).toBe(words);
+    expect(b.count).toBe(n + 11);
+    expect(Array.from(b.typeWords().subarray(b.wordLen - 4))).toEqual([0, (BTF_KIND_INT << 24) >>> 0, 4, 9 | 0x01000000]);
+  });
+
   it('a header-only split BTF is valid', () => {
     const base = parseBtf(fixture('btf/vmlinux-6.12.btf.gz'));
     const empty = serializeBtf(new Btf({ base }));

@@ -245,18 +245,17 @@ export class Btf {
   }
 
   private ensureWords(n: number): void {
-    if (this.wordLen + n > this.words.length) {
-      let cap = Math.max(64, this.words.length * 2);
-      while (cap < this.wordLen + n) cap *= 2;
-      const a = new Uint32Array(cap);
-      a.set(this.words.subarray(0, this.wordLen));
-      this.words = a;
-    }
-    if (this.count + 2 > this.offs.length) {
-      const a = new Uint32Array(Math.max(16, this.offs.length * 2));
-      a.set(this.offs.subarray(0, this.count + 1));
-      this.offs = a;
-    }
+    if (this.wordLen + n > this.words.length) this.words = resized(this.words, this.wordLen, grownCapacity(this.words.length, this.wordLen + n, 64));
+    if (this.count + 2 > this.offs.length) this.offs = resized(this.offs, this.count + 1, grownCapacity(this.offs.length, this.count + 2, 16));
+  }
+
+  /**
+   * Make room for `words` more record words and `records` more records at once, without slack
+   * (before appending parts whose sizes are known: merging chunks of a large encoding).
+   */
+  reserve(words: number, records: number): void {
+    if (this.wordLen + words > this.words.length) this.words = resized(this.words, this.wordLen, this.wordLen + words);
+    if (this.count + records + 1 > this.offs.length) this.offs = resized(this.offs, this.count + 1, this.count + records + 1);
   }
 
   /**
@@ -319,20 +318,8 @@ export class Btf {
    */
   appendRecords(words: Uint32Array, offs: Uint32Array, count: number): number {
     const len = offs[count] - offs[0];
-    if (this.wordLen + len > this.words.length) {
-      let cap = Math.max(64, this.words.length * 2);
-      while (cap < this.wordLen + len) cap *= 2;
-      const a = new Uint32Array(cap);
-      a.set(this.words.subarray(0, this.wordLen));
-      this.words = a;
-    }
-    if (this.count + count + 1 > this.offs.length) {
-      let cap = Math.max(16, this.offs.length * 2);
-      while (cap < this.count + count + 1) cap *= 2;
-      const a = new Uint32Array(cap);
-      a.set(this.offs.subarray(0, this.count + 1));
-      this.offs = a;
-    }
+    if (this.wordLen + len > this.words.length) this.words = resized(this.words, this.wordLen, grownCapacity(this.words.length, this.wordLen + len, 64));
+    if (this.count + count + 1 > this.offs.length) this.offs = resized(this.offs, this.count + 1, grownCapacity(this.offs.length, this.count + count + 1, 16));
     const at = this.wordLen;
     this.words.set(words.subarray(offs[0], offs[count]), at);
     const shift = at - offs[0];
@@ -352,4 +339,25 @@ export class Btf {
   stringBytes(): Uint8Array {
     return this.strs.subarray(0, this.strLen);
   }
+}
+
+/**
+ * Capacity for a growing array that must hold `need` elements: doubling while small, then half
+ * again (a vmlinux's raw records run to hundreds of MB, where doubling leaves up to half unused
+ * and needs three times the old size while it copies).
+ */
+function grownCapacity(cap: number, need: number, min: number): number {
+  let c = Math.max(min, cap);
+  while (c < need) c = c < LARGE_ARRAY ? c * 2 : c + (c >>> 1);
+  return c;
+}
+
+/** Elements (4 MB of words) from which arrays grow by half instead of doubling. */
+const LARGE_ARRAY = 1 << 20;
+
+/** A new array of `cap` elements starting with `a[0..keep)`. */
+function resized(a: Uint32Array, keep: number, cap: number): Uint32Array {
+  const r = new Uint32Array(cap);
+  r.set(a.subarray(0, keep));
+  return r;
 }
