@@ -172,6 +172,7 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & { jobs: num
   }));
   const settled = Promise.all(later).catch(() => null);
   const enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
+  enc.reserveUnits(0, units.length);
   enc.encodeUnits(bounds[0], bounds[1]);
   const chunks = await settled;
   if (!chunks) return encodeRaw(elf, opts); // a worker failed: the single-threaded run reports it
