@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { serializeBtf, type Btf } from '../btf/index.js';
 import { distillBase } from '../btf/distill/index.js';
 import { loadBtfFile } from '../btf/load.js';
+import { prepareBase } from '../btf/base-cache.js';
 import { BtfpostError, UsageError } from '../common/errors.js';
 import { applyElfEdits, parseElf, readElfSparse, readWholeInto, writeFileAtomic, type ElfEdit, type ElfFile } from '../elf/index.js';
 import { encodeBtf, encodeBtfFrom, encodeBtfParallel, encoderReadsSection, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
@@ -68,6 +69,7 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
     handler: async (argv) => {
       const feats = features(argv.btf_features, argv.btf_features_strict);
       const base = argv.btf_base ? (await loadBtfFile(argv.btf_base)).btf : null;
+      if (base) await prepareBase(base);
       const jobs = argv.jobs ?? 1;
       const langExclude = (argv.lang_exclude ?? '').split(',').filter((s) => s !== '');
       const named = <T>(p: Promise<T>): Promise<T> => p.catch((e: unknown) => {

@@ -278,7 +278,7 @@ async function reportFailure(e: unknown): Promise<void> {
 }
 
 async function encode(o: PaholeOptions): Promise<void> {
-  const [{ readFile }, { loadBtfFile }, { parseElf, readElfSparse, writeFileAtomic }, { encodeBtf, encodeBtfFrom, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }] = await Promise.all([
+  const [{ readFile }, { loadBtfFile }, { parseElf, readElfSparse, writeFileAtomic }, { encodeBtf, encodeBtfFrom, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }, { prepareBase }] = await Promise.all([
     import('node:fs/promises'),
     import('../btf/load.js'),
     import('../elf/index.js'),
@@ -287,10 +287,12 @@ async function encode(o: PaholeOptions): Promise<void> {
     import('../btf/distill/index.js'),
     import('../pipeline/write-ko.js'),
     import('../common/errors.js'),
+    import('../btf/base-cache.js'),
   ]);
   const file = o.file!;
   const say = (m: string) => { if (o.verbose > 0) process.stderr.write(`btfpost-pahole: ${file}: ${m}\n`); };
   const base = o.base !== undefined ? (await loadBtfFile(o.base)).btf : null;
+  if (base) await prepareBase(base);
   // --btf_encode_detached reads only what encoding needs and hands the file over (a vmlinux is
   // hundreds of MB); -J rewrites the file, so it reads and keeps all of it.
   let elf: ElfFile | null = null;

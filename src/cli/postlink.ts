@@ -55,6 +55,11 @@ export function postLinkCommand(setCode: (code: number) => void): CommandModule<
       const features = parseFeatureLists(lists.flatMap((l) => l.split(/\s+/)).filter(Boolean), { strict: a.btf_features_strict });
       const log = a.verbose ? (l: string) => process.stderr.write(`btfpost: ${a.module}: ${l}\n`) : undefined;
       const base = a.standalone ? null : (await loadBtfFile(a.base!)).btf;
+      if (base) {
+        const { prepareBase } = await import('../btf/base-cache.js');
+        const cached = await prepareBase(base);
+        log?.(`base ${a.base}: ${base.count} types, prepared for dedup ${cached === 'hit' ? 'from the cache' : cached === 'miss' ? 'and cached' : '(no cache)'}`);
+      }
       const { bytes, compression } = await readMaybeCompressed(a.module);
       const r = postLink(bytes, a.module, {
         base, features, langExclude: a.lang_exclude ? a.lang_exclude.split(',') : [], distilled: a['distilled-base'],

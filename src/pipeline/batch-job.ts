@@ -2,6 +2,7 @@
 
 import { readMaybeCompressed, writeMaybeCompressed } from '../elf/compress-file.js';
 import { loadBtfFile } from '../btf/load.js';
+import { prepareBase } from '../btf/base-cache.js';
 import type { Btf } from '../btf/model/btf.js';
 import { BtfpostError } from '../common/errors.js';
 import { parseFeatureLists, KBUILD_FEATURES } from '../encoder/index.js';
@@ -31,7 +32,11 @@ export class BatchRunner {
     const t0 = performance.now();
     const done = (r: Omit<BatchModuleResult, 'module' | 'ms'>): BatchModuleResult => ({ module: file, ms: Math.round(performance.now() - t0), ...r });
     try {
-      if (!this.base) this.base = (await loadBtfFile(this.s.base)).btf;
+      if (!this.base) {
+        const base = (await loadBtfFile(this.s.base)).btf;
+        await prepareBase(base);
+        this.base = base;
+      }
       const { bytes, compression } = await readMaybeCompressed(file, this.scratch);
       if (this.s.checkOnly) {
         // Loaded only for --check-only (it brings zod for its report schema).

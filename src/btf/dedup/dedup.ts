@@ -32,7 +32,7 @@ import {
   BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VAR,
   BTF_KIND_VOLATILE, kindName,
 } from '../wire/kinds.js';
-import { CandidateTable, mix } from './table.js';
+import { CandidateTable, mix, type CandidateTableState } from './table.js';
 
 const UNPROCESSED = 0xffffffff;
 const IN_PROGRESS = 0xfffffffe;
@@ -789,9 +789,46 @@ function grownCopy(src: Uint32Array, n: number): Uint32Array {
 
 const baseStates = new WeakMap<Btf, BaseState>();
 
-function baseState(base: Btf): BaseState {
-  let st = baseStates.get(base);
-  if (st) return st;
+/** A base's preparation for dedup as plain arrays, to save and adopt again (see savedBaseState). */
+export interface SavedBaseState {
+  table: CandidateTableState;
+  /** The unique-name map of STRUCT/UNION as (name offset, id or 0) pairs. */
+  names: Uint32Array;
+}
+
+/** What dedup prepares from `base` (computed now if it was not), as plain arrays to save. */
+export function savedBaseState(base: Btf): SavedBaseState {
+  const st = baseState(base);
+  const names = new Uint32Array(st.names.size * 2);
+  let i = 0;
+  for (const [k, v] of st.names) {
+    names[i++] = k;
+    names[i++] = v;
+  }
+  return { table: st.table.state(), names };
+}
+
+/**
+ * Use a preparation saved from a base with the same records for `base`, instead of hashing its
+ * types again. Returns false, adopting nothing, when the saved state cannot belong to `base`.
+ */
+export function adoptBaseState(base: Btf, saved: SavedBaseState): boolean {
+  if (baseStates.has(base)) return true;
+  const table = CandidateTable.fromState(saved.table, base.typeCount);
+  if (table === null || saved.names.length % 2 !== 0) return false;
+  const names = new Map<number, number>();
+  for (let i = 0; i < saved.names.length; i += 2) {
+    const id = saved.names[i + 1];
+    if (id >= base.typeCount) return false;
+    names.set(saved.names[i], id);
+  }
+  const { all, off } = baseRecords(base);
+  baseStates.set(base, { all, off, table, names, spare: null });
+  return true;
+}
+
+/** All levels of `base`'s records after a zero record for void, and where each starts. */
+function baseRecords(base: Btf): { all: Uint32Array; off: Uint32Array } {
   const levels: Btf[] = [];
   for (let b: Btf | null = base; b; b = b.base) levels.unshift(b);
   let words = 3;
@@ -804,6 +841,13 @@ function baseState(base: Btf): BaseState {
     for (let i = 0; i <= l.count; i++) off[l.startId + i] = w + l.offs[i];
     w += l.wordLen;
   }
+  return { all, off };
+}
+
+function baseState(base: Btf): BaseState {
+  let st = baseStates.get(base);
+  if (st) return st;
+  const { all, off } = baseRecords(base);
   const table = new CandidateTable(base.typeCount);
   const names = new Map<number, number>();
   const h = new Hasher(all, off);

@@ -1,4 +1,4 @@
 // Public face of BTF deduplication.
 
-export { dedupBtf, dedupBtfWithMap } from './dedup.js';
-export type { DedupOptions } from './dedup.js';
+export { adoptBaseState, dedupBtf, dedupBtfWithMap, savedBaseState } from './dedup.js';
+export type { DedupOptions, SavedBaseState } from './dedup.js';

@@ -11,6 +11,17 @@
  * Storage is typed arrays only (open addressing over 32-bit keys, chains as node arrays), so a
  * table prepared once from a vmlinux can be cloned cheaply for every module deduplicated over it.
  */
+/** A CandidateTable's contents; see CandidateTable.state. */
+export interface CandidateTableState {
+  keys: Uint32Array;
+  heads: Int32Array;
+  epochs: Int32Array;
+  nodeId: Int32Array;
+  nodeNext: Int32Array;
+  /** slotsUsed, size, cap, epoch. */
+  scalars: Int32Array;
+}
+
 export class CandidateTable {
   private keys: Uint32Array;
   private heads: Int32Array;
@@ -69,6 +80,53 @@ export class CandidateTable {
     this.size = src.size;
     this.cap = src.cap;
     this.epoch = src.epoch;
+  }
+
+  /** Everything the table holds (views of its arrays, trimmed to what is used), for saving it. */
+  state(): CandidateTableState {
+    return {
+      keys: this.keys, heads: this.heads, epochs: this.epochs,
+      nodeId: this.nodeId.subarray(0, this.nodes), nodeNext: this.nodeNext.subarray(0, this.nodes),
+      scalars: new Int32Array([this.slotsUsed, this.size, this.cap, this.epoch]),
+    };
+  }
+
+  /**
+   * A table from a saved state (sharing its arrays), or null when the state is not one a table
+   * can be in: wrong sizes, or a chain pointing outside the nodes or at an id of `maxId` or more.
+   */
+  static fromState(st: CandidateTableState, maxId: number): CandidateTable | null {
+    const n = st.keys.length;
+    const nodes = st.nodeId.length;
+    if (n < 64 || (n & (n - 1)) !== 0 || st.heads.length !== n || st.epochs.length !== n) return null;
+    if (st.nodeNext.length !== nodes || st.scalars.length !== 4) return null;
+    const [slotsUsed, size, cap, epoch] = st.scalars;
+    if (size !== nodes || slotsUsed < 0 || slotsUsed * 2 > n || cap < 0 || epoch < 0) return null;
+    let used = 0;
+    for (let i = 0; i < n; i++) {
+      const h = st.heads[i];
+      if (h < -1 || h >= nodes) return null;
+      if (h >= 0) used++;
+    }
+    if (used !== slotsUsed) return null;
+    for (let i = 0; i < nodes; i++) {
+      if (st.nodeNext[i] < -1 || st.nodeNext[i] >= nodes || st.nodeId[i] <= 0 || st.nodeId[i] >= maxId) return null;
+    }
+    const t = new CandidateTable(0);
+    t.keys = st.keys;
+    t.heads = st.heads;
+    t.epochs = st.epochs;
+    // Room to grow past the saved nodes without reallocating at once.
+    t.nodeId = new Int32Array(Math.max(16, nodes * 2));
+    t.nodeId.set(st.nodeId);
+    t.nodeNext = new Int32Array(Math.max(16, nodes * 2));
+    t.nodeNext.set(st.nodeNext);
+    t.slotsUsed = slotsUsed;
+    t.nodes = nodes;
+    t.size = size;
+    t.cap = cap;
+    t.epoch = epoch;
+    return t;
   }
 
   add(key: number, id: number): void {

@@ -234,6 +234,21 @@ export class Btf {
     return start === end ? 0 : -1;
   }
 
+  /** The index of the own strings, built now if it was not (see ByteStringSet.fromSection). */
+  stringIndex(): ByteStringSet {
+    return this.ownStrings();
+  }
+
+  /**
+   * Use `set` as the index of the own strings (one saved from stringIndex() of the same strings);
+   * ignored unless it indexes exactly this object's string section.
+   */
+  adoptStringIndex(set: ByteStringSet): boolean {
+    if (set.data !== this.strs || set.len !== this.strLen) return false;
+    this.ownStrs = set;
+    return true;
+  }
+
   private ownStrings(): ByteStringSet {
     let set = this.ownStrs;
     // Rebuilt if the section was replaced behind the index's back.

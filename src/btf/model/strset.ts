@@ -6,6 +6,13 @@ function hashBytes(b: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
+/** The hash index of a ByteStringSet: open addressing, string offsets (-1: empty) and their hashes. */
+export interface StringIndexState {
+  slots: Int32Array;
+  hashes: Uint32Array;
+  used: number;
+}
+
 /**
  * String section builder and index: `data[0..len)` holds the strings, each followed by NUL.
  * Lookups hash the bytes of the probe and compare bytes, so names are never turned into JS
@@ -45,6 +52,36 @@ export class ByteStringSet {
         start = i + 1;
       }
     }
+    return s;
+  }
+
+  /** The hash index (for saving it; see withIndex). */
+  indexState(): StringIndexState {
+    return { slots: this.slots, hashes: this.hashes, used: this.used };
+  }
+
+  /**
+   * A set over an existing string section with an index saved from `fromSection` over the same
+   * bytes (shares everything given). Returns null when the index cannot belong to `len` bytes of
+   * strings (sizes, or a slot pointing past them), so a damaged index is never used.
+   */
+  static withIndex(strs: Uint8Array, len: number, st: StringIndexState): ByteStringSet | null {
+    const cap = st.slots.length;
+    if (cap < 64 || (cap & (cap - 1)) !== 0 || st.hashes.length !== cap || st.used < 0 || st.used * 2 > cap) return null;
+    let used = 0;
+    for (let i = 0; i < cap; i++) {
+      const o = st.slots[i];
+      if (o < 0) continue;
+      if (o >= len || (o > 0 && strs[o - 1] !== 0)) return null;
+      used++;
+    }
+    if (used !== st.used) return null;
+    const s = new ByteStringSet(0);
+    s.data = strs;
+    s.len = len;
+    s.slots = st.slots;
+    s.hashes = st.hashes;
+    s.used = st.used;
     return s;
   }
 
