@@ -3,10 +3,11 @@
 // one per module) then reads it instead of computing it, about a tenth of a small module's run.
 
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { adoptBaseState, savedBaseState } from './dedup/index.js';
+import { readWholeInto } from '../elf/index.js';
 import type { Btf } from './model/btf.js';
 import { ByteStringSet } from './model/strset.js';
 
@@ -96,15 +97,14 @@ function contentKey(base: Btf): Buffer {
 
 /** Read and adopt the entry at `path`; false when it is missing, of another base, or unsound. */
 async function adoptEntry(base: Btf, path: string, key: Buffer): Promise<boolean> {
-  let file: Buffer;
+  let bytes: Uint8Array;
   try {
-    file = await readFile(path);
+    // A fresh array of the file's size: 4-byte aligned for the typed views below.
+    bytes = await readWholeInto(path, (size) => new Uint8Array(size));
   } catch {
     return false;
   }
-  if (file.length < HEADER_WORDS * 4 || file.length % 4 !== 0) return false;
-  // Typed views need 4-byte alignment; a small file may sit inside Node's shared pool.
-  const bytes = file.byteOffset % 4 === 0 ? new Uint8Array(file.buffer, file.byteOffset, file.length) : new Uint8Array(file);
+  if (bytes.length < HEADER_WORDS * 4 || bytes.length % 4 !== 0) return false;
   const w = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   if (w[0] !== MAGIC || w[1] !== VERSION || w[2] !== base.typeCount || w[3] !== base.strLen) return false;
   if (!key.equals(bytes.subarray(16, 48))) return false;

@@ -1,6 +1,5 @@
 // `btfpost encode ELF [--btf_base BASE] [--btf_features LIST] [-j N] (--detached OUT | -J)`: DWARF → BTF like `pahole -J`.
 
-import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { z } from 'zod';
 import { serializeBtf, type Btf } from '../btf/index.js';
@@ -118,9 +117,7 @@ async function readForEncoding(path: string, shared: boolean): Promise<ElfFile> 
 /** The file's bytes: a view of what was read, in a SharedArrayBuffer when worker threads will read it too. */
 async function readInput(path: string, shared: boolean): Promise<Uint8Array> {
   try {
-    if (shared) return await readWholeInto(path, (size) => new Uint8Array(new SharedArrayBuffer(size)));
-    const file = await readFile(path);
-    return new Uint8Array(file.buffer, file.byteOffset, file.byteLength); // a view, not a copy
+    return await readWholeInto(path, (size) => (shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size)));
   } catch (e) {
     throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
   }

@@ -278,8 +278,7 @@ async function reportFailure(e: unknown): Promise<void> {
 }
 
 async function encode(o: PaholeOptions): Promise<void> {
-  const [{ readFile }, { loadBtfFile }, { parseElf, readElfSparse, writeFileAtomic }, { encodeBtf, encodeBtfFrom, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }, { prepareBase }] = await Promise.all([
-    import('node:fs/promises'),
+  const [{ loadBtfFile }, { parseElf, readElfSparse, readWholeInto, writeFileAtomic }, { encodeBtf, encodeBtfFrom, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }, { prepareBase }] = await Promise.all([
     import('../btf/load.js'),
     import('../elf/index.js'),
     import('../encoder/index.js'),
@@ -302,8 +301,7 @@ async function encode(o: PaholeOptions): Promise<void> {
       const input = { elf: (await readElfSparse(file, { section: encoderReadsSection })).elf as ElfFile | null };
       btf = (await encodeBtfFrom(input, { base, features: o.features, langExclude: o.langExclude })).btf;
     } else {
-      const buf = await readFile(file);
-      elf = parseElf(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file);
+      elf = parseElf(await readWholeInto(file, (size) => new Uint8Array(size)), file);
       btf = encodeBtf(elf, { base, features: o.features, langExclude: o.langExclude }).btf;
     }
   } catch (e) {
