@@ -275,27 +275,18 @@ export class Encoder {
     const delta = btf.typeCount - start;
     const mapId = (v: number): number => (v === INDEX_SENTINEL ? this.arrayIndexId : v >= start ? v + delta : v);
     // Strings in the chunk's first-use order: new ones append in the order a single run adds them.
-    const strMap = new Map<number, number>();
-    const latin = new TextDecoder('latin1');
+    // strMap[local offset] = new offset + 1 (0: not the start of a string).
+    const strMap = new Int32Array(c.strLen + 1);
     let p = 0;
     while (p < c.strLen) {
       let e = c.strs.indexOf(0, p);
-      if (e < 0) e = c.strLen;
-      const str = latin.decode(c.strs.subarray(p, e));
-      strMap.set(c.startStrOff + p, str === '' ? 0 : btf.addStr(str));
+      if (e < 0 || e > c.strLen) e = c.strLen;
+      strMap[p] = (e === p ? 0 : btf.addStrBytes(c.strs, p, e)) + 1;
       p = e + 1;
     }
-    const mapStr = (v: number): number => (v === 0 || v < c.startStrOff ? v : strMap.get(v) ?? v);
     const firstIdx = btf.count;
     btf.appendRecords(c.words, c.offs, c.count);
-    const w = btf.words;
-    const fixId = (wi: number) => { w[wi] = mapId(w[wi]); };
-    const fixStr = (wi: number) => { w[wi] = mapStr(w[wi]); };
-    for (let i = 0; i < c.count; i++) {
-      const o = btf.offs[firstIdx + i];
-      forEachTypeIdField(w, o, fixId);
-      forEachStrField(w, o, fixStr);
-    }
+    remapChunkRecords(btf.words, btf.offs, firstIdx, c.count, start, delta, this.arrayIndexId, c.startStrOff, strMap);
     for (const s of c.states) {
       s.ret = mapId(s.ret);
       for (const prm of s.params) prm.type = mapId(prm.type);
@@ -1207,4 +1198,29 @@ function btfNameValid(name: string): boolean {
     if (!ok) return false;
   }
   return true;
+}
+
+/**
+ * Renumber the records `offs[first..first+count)` of a chunk just appended: own type ids move by
+ * `delta`, the index sentinel becomes `indexId`, and chunk string offsets go through `strMap`
+ * (local offset -> new offset + 1). One loop with typed-array lookups: a vmlinux chunk has
+ * millions of records.
+ */
+function remapChunkRecords(w: Uint32Array, offs: Uint32Array, first: number, count: number, start: number, delta: number, indexId: number, strStart: number, strMap: Int32Array): void {
+  const fixId = (wi: number) => {
+    const v = w[wi];
+    if (v === INDEX_SENTINEL) w[wi] = indexId;
+    else if (v >= start) w[wi] = v + delta;
+  };
+  const fixStr = (wi: number) => {
+    const v = w[wi];
+    if (v === 0 || v < strStart) return;
+    const m = strMap[v - strStart];
+    if (m > 0) w[wi] = m - 1;
+  };
+  for (let i = 0; i < count; i++) {
+    const o = offs[first + i];
+    forEachTypeIdField(w, o, fixId);
+    forEachStrField(w, o, fixStr);
+  }
 }
