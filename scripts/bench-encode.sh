@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process encoding time and peak memory, btfpost against pahole 1.30, same features, same
-# base, interleaved runs, medians. Usage: scripts/bench-encode.sh [RUNS] [MODULE...]
-# (default modules: tcp_bbr nf_conntrack ext4 btrfs i915 from the corpus dbg-modules; set
-# VMLINUX=1 to add the 6.12 vmlinux-dwarf with -j2 for both, no base).
+# base, same number of threads, interleaved runs, medians. Usage: scripts/bench-encode.sh [RUNS] [MODULE...]
+# (default modules: tcp_bbr nf_conntrack ext4 btrfs i915 from the corpus dbg-modules, one thread
+# each; JOBS=2 runs them with -j2 for both; VMLINUX=1 adds the 6.12 vmlinux-dwarf with -j2 for
+# both, no base).
 set -euo pipefail
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
@@ -13,22 +14,22 @@ MODS=${*:-tcp_bbr nf_conntrack ext4 btrfs i915}
 FEAT=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs
 T=$(mktemp -d)
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-one() { # LABEL FILE BASEARGS...
-  local label=$1 f=$2; shift 2
+one() { # LABEL JOBS FILE BASEARGS...
+  local label=$1 j=$2 f=$3; shift 3
   for i in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$T/p" env LLVM_OBJCOPY=objcopy "$PAHOLE" -j --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust "$@" --btf_encode_detached="$T/p.btf" "$f" >/dev/null 2>&1
+    /usr/bin/time -f '%e %M' -o "$T/p" env LLVM_OBJCOPY=objcopy "$PAHOLE" "-j$j" --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust "$@" --btf_encode_detached="$T/p.btf" "$f" >/dev/null 2>&1
     cat "$T/p" >> "$T/$label.pahole"
-    /usr/bin/time -f '%e %M' -o "$T/o" node "$HERE/bin/btfpost" encode "$f" --btf_features=$FEAT --lang_exclude=rust "$@" --detached "$T/o.btf" >/dev/null 2>&1
+    /usr/bin/time -f '%e %M' -o "$T/o" node "$HERE/bin/btfpost" encode "$f" -j "$j" --btf_features=$FEAT --lang_exclude=rust "$@" --detached "$T/o.btf" >/dev/null 2>&1
     cat "$T/o" >> "$T/$label.ours"
   done
   local p o pm om
   p=$(cut -d' ' -f1 "$T/$label.pahole" | median); o=$(cut -d' ' -f1 "$T/$label.ours" | median)
   pm=$(cut -d' ' -f2 "$T/$label.pahole" | median); om=$(cut -d' ' -f2 "$T/$label.ours" | median)
-  printf '%-14s pahole %6.2f s %5d MB   btfpost %6.2f s %5d MB   ratio %.2f\n' "$label" "$p" $((pm / 1024)) "$o" $((om / 1024)) "$(echo "$o / $p" | bc -l)"
+  printf '%-14s -j%s  pahole %6.2f s %5d MB   btfpost %6.2f s %5d MB   ratio %.2f\n' "$label" "$j" "$p" $((pm / 1024)) "$o" $((om / 1024)) "$(echo "$o / $p" | bc -l)"
 }
 for m in $MODS; do
   f=$(find "$K/dbg-modules" -name "$m.ko" | head -1)
-  one "$m" "$f" --btf_base "$K/vmlinux.btf"
+  one "$m" "${JOBS:-1}" "$f" --btf_base "$K/vmlinux.btf"
 done
-if [ "${VMLINUX:-0}" = 1 ]; then one vmlinux-dwarf "$K/vmlinux-dwarf" -j2; fi
+if [ "${VMLINUX:-0}" = 1 ]; then one vmlinux-dwarf 2 "$K/vmlinux-dwarf"; fi
 rm -rf "$T"

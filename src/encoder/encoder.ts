@@ -96,6 +96,8 @@ export interface EncodeStats {
   functions: number;
   functionsSkipped: number;
   variables: number;
+  /** Threads that encoded units (more than one only for a parallel encoding of a large input). */
+  threads: number;
 }
 
 /** One annotation: its value string and component index (-1 for the whole declaration). */
@@ -111,7 +113,7 @@ interface Annot {
  */
 export class Encoder {
   readonly btf: Btf;
-  readonly stats: EncodeStats = { units: 0, unitsSkipped: 0, types: 0, functions: 0, functionsSkipped: 0, variables: 0 };
+  readonly stats: EncodeStats = { units: 0, unitsSkipped: 0, types: 0, functions: 0, functionsSkipped: 0, variables: 0, threads: 1 };
 
   private readonly elf: ElfFile;
   private readonly dwarf: D.DwarfFile;

@@ -29,6 +29,24 @@ export interface EncodeOptions {
   noDedup?: boolean;
 }
 
+/** Options of the parallel encoding. */
+export interface ParallelOptions {
+  /** Threads, this one included. */
+  jobs: number;
+  /**
+   * Least DWARF (bytes of units) worth more threads; smaller inputs are encoded in this thread.
+   * Default PARALLEL_MIN_BYTES.
+   */
+  minBytes?: number;
+}
+
+/**
+ * Below this much DWARF, more threads cost more than they save: each worker starts cold (its own
+ * compiled code, base and relocations), about a second of work before it pays off. xfs.ko (12 MB
+ * of .debug_info) is slower with two threads than with one; i915.ko (50 MB) is faster.
+ */
+export const PARALLEL_MIN_BYTES = 32 << 20;
+
 /** Result of `encodeBtf`. */
 export interface EncodeResult {
   /** The BTF (deduplicated unless `noDedup`). */
@@ -87,10 +105,10 @@ function encodeRaw(elf: ElfFile, opts: EncodeOptions): { raw: Btf; stats: Encode
 /**
  * encodeBtf with the units split into `jobs` contiguous runs encoded by worker threads and
  * merged in unit order, so the result is byte-identical to a single-threaded run. Falls back to
- * one thread for small inputs, a base that is itself split, or when the runs cannot be merged
- * exactly (the first run chose no array index type).
+ * one thread for inputs with less DWARF than `minBytes`, a base that is itself split, or when the
+ * runs cannot be merged exactly (the first run chose no array index type).
  */
-export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jobs: number }): Promise<EncodeResult> {
+export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & ParallelOptions): Promise<EncodeResult> {
   const { raw, stats } = await encodeRawParallel(elf, opts);
   return { btf: deduplicated(raw, elf.fileName, opts), stats };
 }
@@ -101,7 +119,7 @@ export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & { jo
  * the file was large its memory is reclaimed before deduplication, which then needs the most (a
  * vmlinux's DWARF is hundreds of MB).
  */
-export async function encodeBtfFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & { jobs?: number }): Promise<EncodeResult> {
+export async function encodeBtfFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & Partial<ParallelOptions>): Promise<EncodeResult> {
   const fileName = input.elf?.fileName;
   const size = input.elf?.fileBytes.length ?? 0;
   const { raw, stats } = await rawFrom(input, opts);
@@ -113,7 +131,7 @@ export async function encodeBtfFrom(input: { elf: ElfFile | null }, opts: Encode
 const RECLAIM_INPUT_BYTES = 64 << 20;
 
 /** The raw encoding of `input.elf`, taken out of `input`; nothing the caller keeps refers to the ELF afterwards. */
-async function rawFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & { jobs?: number }): Promise<{ raw: Btf; stats: EncodeStats }> {
+async function rawFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & Partial<ParallelOptions>): Promise<{ raw: Btf; stats: EncodeStats }> {
   const elf = input.elf;
   if (elf === null) throw new TypeError('encodeBtfFrom: the ELF was already handed over');
   input.elf = null;
@@ -121,16 +139,16 @@ async function rawFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & { j
 }
 
 /** The encoding step of encodeBtfParallel, before deduplication. */
-async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & { jobs: number }): Promise<{ raw: Btf; stats: EncodeStats }> {
+async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOptions): Promise<{ raw: Btf; stats: EncodeStats }> {
   const features = opts.features ?? noFeatures();
   const base = opts.base ?? null;
   const dwarf = openDwarf(elf);
   const units = dwarf.units();
-  const jobs = Math.min(opts.jobs, units.length);
-  if (jobs <= 1 || (base && base.base)) return encodeRaw(elf, opts);
-  // Contiguous runs of about equal DWARF size.
   let total = 0;
   for (const u of units) total += u.end - u.offset;
+  const jobs = Math.min(opts.jobs, units.length);
+  if (jobs <= 1 || (base && base.base) || total < (opts.minBytes ?? PARALLEL_MIN_BYTES)) return encodeRaw(elf, opts);
+  // Contiguous runs of about equal DWARF size.
   const bounds = [0];
   let acc = 0;
   for (let i = 0; i < units.length && bounds.length < jobs; i++) {
@@ -183,5 +201,6 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & { jobs: num
     if (e instanceof ChunkMergeError) return encodeRaw(elf, opts);
     throw e;
   }
+  enc.stats.threads = jobs;
   return { raw: enc.finish(), stats: enc.stats };
 }

@@ -3,11 +3,42 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fixture, ROOT } from '../helpers/testdata.js';
 
-// Worker threads run the compiled code, so this goes through the built command line.
+const FEATURES = 'encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs';
+
+// Worker threads run the compiled code, so this goes through the build (dist/).
 describe.skipIf(!existsSync(join(ROOT, 'dist', 'encoder', 'worker.js')))('parallel encoding', () => {
-  it('-j 2 and -j 3 give the same bytes as -j 1 (tcp_bbr: 3 units, split over vmlinux)', () => {
+  it('gives the same bytes with 2 and 3 threads as with one (tcp_bbr: 3 units, split over vmlinux)', async () => {
+    type Api = typeof import('../../src/encoder/index.js');
+    const dist = (rel: string) => import(pathToFileURL(join(ROOT, 'dist', rel)).href);
+    const api = (await dist('encoder/index.js')) as Api;
+    const { parseElf } = (await dist('elf/index.js')) as typeof import('../../src/elf/index.js');
+    const { parseBtf, serializeBtf } = (await dist('btf/index.js')) as typeof import('../../src/btf/index.js');
+    const base = parseBtf(fixture('btf/vmlinux-6.12.btf.gz'));
+    const features = api.parseFeatureLists([FEATURES]);
+    const run = async (jobs: number, minBytes?: number) => {
+      // The workers read the file from shared memory, as `encode -j` reads it.
+      const bytes = fixture('postlink/tcp_bbr.pre-btf.ko.gz');
+      const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+      shared.set(bytes);
+      const r = await api.encodeBtfParallel(parseElf(shared, 'tcp_bbr.ko'), { base, features, jobs, minBytes });
+      return { bytes: serializeBtf(r.btf), threads: r.stats.threads };
+    };
+    const one = await run(1, 0);
+    expect(one.threads).toBe(1);
+    for (const jobs of [2, 3]) {
+      const r = await run(jobs, 0);
+      expect(r.threads).toBe(jobs);
+      expect(Buffer.compare(r.bytes, one.bytes)).toBe(0);
+    }
+    // With the default threshold a module this small stays in one thread.
+    expect((await run(2)).threads).toBe(1);
+    expect(api.PARALLEL_MIN_BYTES).toBeGreaterThan(fixture('postlink/tcp_bbr.pre-btf.ko.gz').length);
+  });
+
+  it('encode -j 2 and -j 3 write the same bytes as -j 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-par-'));
     const ko = join(dir, 'tcp_bbr.ko');
     writeFileSync(ko, fixture('postlink/tcp_bbr.pre-btf.ko.gz'));
@@ -16,8 +47,7 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'encoder', 'worker.js')))('parall
     const out = (j: number) => {
       const o = join(dir, `j${j}.btf`);
       const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'btfpost'), 'encode', ko, '--btf_base', base,
-        '--btf_features=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs',
-        '-j', String(j), '--detached', o], { encoding: 'utf8' });
+        `--btf_features=${FEATURES}`, '-j', String(j), '--detached', o], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       return readFileSync(o);
     };
