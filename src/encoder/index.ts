@@ -88,10 +88,13 @@ function deduplicated(raw: Btf, file: string | undefined, opts: EncodeOptions): 
   return opts.noDedup ? raw : dedupBtf(raw, { file, consume: true });
 }
 
-/** The encoding step alone; kept apart so that the DWARF state can be collected before dedup. */
-function encodeRaw(elf: ElfFile, opts: EncodeOptions): { raw: Btf; stats: EncodeStats } {
+/**
+ * The encoding step alone; kept apart so that the DWARF state can be collected before dedup.
+ * `owned`: the ELF's buffer was handed over, so relocations may be applied in place.
+ */
+function encodeRaw(elf: ElfFile, opts: EncodeOptions, owned = false): { raw: Btf; stats: EncodeStats } {
   const features = opts.features ?? noFeatures();
-  const dwarf = openDwarf(elf);
+  const dwarf = openDwarf(elf, { relocateInPlace: owned });
   const kfuncs = features.decl_tag_kfuncs ? listKfuncs(elf).map((k) => ({ name: k.name, flags: k.flags })) : [];
   const enc = new Encoder(elf, dwarf, {
     base: opts.base ?? null,
@@ -135,7 +138,7 @@ async function rawFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & Par
   const elf = input.elf;
   if (elf === null) throw new TypeError('encodeBtfFrom: the ELF was already handed over');
   input.elf = null;
-  return (opts.jobs ?? 1) > 1 ? encodeRawParallel(elf, { ...opts, jobs: opts.jobs ?? 1 }) : encodeRaw(elf, opts);
+  return (opts.jobs ?? 1) > 1 ? encodeRawParallel(elf, { ...opts, jobs: opts.jobs ?? 1 }) : encodeRaw(elf, opts, true);
 }
 
 /** The encoding step of encodeBtfParallel, before deduplication. */

@@ -47,7 +47,14 @@ describe('encoding a sparsely read ELF', () => {
       const alloc = shared ? (n: number) => new Uint8Array(new SharedArrayBuffer(n)) : undefined;
       const input = { elf: (await readElfSparse(path, { section: encoderReadsSection, alloc })).elf as ReturnType<typeof parseElf> | null };
       expect(input.elf!.fileBytes.buffer instanceof SharedArrayBuffer).toBe(shared);
+      const info = input.elf!.sectionByName('.debug_info')!;
+      const before = input.elf!.sectionData(info).slice();
+      const buffer = input.elf!.bytes;
       const { btf } = await encodeBtfFrom(input, { base, features, langExclude: ['rust'] });
+      // A handed-over buffer of its own is relocated in place; shared memory, which other threads
+      // read, never is.
+      const after = buffer.subarray(info.offset, info.offset + info.fileSize);
+      expect(Buffer.compare(after, before) !== 0).toBe(!shared);
       expect(input.elf).toBeNull();
       expect(Buffer.compare(serializeBtf(btf), expected)).toBe(0);
       await expect(encodeBtfFrom(input, { base, features })).rejects.toThrow(/already handed over/);
