@@ -6,6 +6,7 @@
 
 import { UsageError } from '../common/errors.js';
 import type { ElfFile } from '../elf/index.js';
+import { availableParallelism } from 'node:os';
 import { FEATURE_TABLE, isFeatureName, legacyDefaultFeatures, noFeatures, type EncodeFeatureName, type EncodeFeatures } from '../encoder/features.js';
 
 // Only the parser and the feature table are imported statically: kbuild runs this once per
@@ -213,7 +214,8 @@ distilled_base feature and a base, the distilled base as .BTF.base).
       --skip_encoding_btf_{vars,decl_tag,type_tag,enum64,inconsistent_proto},
       --reproducible_build, --btf_gen_all
                                    pahole's older switches, with pahole's meaning
-  -j[N], --jobs[=N]                accepted (the output does not depend on it)
+  -j[N], --jobs[=N]                threads (all CPUs without N) for inputs with 32 MB of DWARF or
+                                   more, such as a vmlinux (the output does not depend on it)
       --lang_exclude=LANGS         skip compilation units in these languages (e.g. rust)
   -V, --verbose                    say what was written
       --version                    print ${PAHOLE_COMPAT_VERSION} (the pahole version btfpost follows)
@@ -278,7 +280,7 @@ async function reportFailure(e: unknown): Promise<void> {
 }
 
 async function encode(o: PaholeOptions): Promise<void> {
-  const [{ loadBtfFile }, { parseElf, readElfSparse, readWholeInto, writeFileAtomic }, { encodeBtf, encodeBtfFrom, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }, { prepareBase }] = await Promise.all([
+  const [{ loadBtfFile }, { parseElf, readElfSparse, readWholeInto, writeFileAtomic }, { encodeBtf, encodeBtfFrom, encodeBtfParallel, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }, { prepareBase }] = await Promise.all([
     import('../btf/load.js'),
     import('../elf/index.js'),
     import('../encoder/index.js'),
@@ -294,15 +296,20 @@ async function encode(o: PaholeOptions): Promise<void> {
   if (base) await prepareBase(base);
   // --btf_encode_detached reads only what encoding needs and hands the file over (a vmlinux is
   // hundreds of MB); -J rewrites the file, so it reads and keeps all of it.
+  // -j as pahole: threads (all CPUs without a number), used for large inputs only (a vmlinux; see
+  // PARALLEL_MIN_BYTES), whose file is then read into memory the threads share.
+  const jobs = o.jobs === undefined ? 1 : o.jobs === 0 ? availableParallelism() : o.jobs;
+  const alloc = (size: number) => (jobs > 1 ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size));
   let elf: ElfFile | null = null;
   let btf;
   try {
+    const opts = { base, features: o.features, langExclude: o.langExclude, jobs };
     if (o.detached !== undefined) {
-      const input = { elf: (await readElfSparse(file, { section: encoderReadsSection })).elf as ElfFile | null };
-      btf = (await encodeBtfFrom(input, { base, features: o.features, langExclude: o.langExclude })).btf;
+      const input = { elf: (await readElfSparse(file, { section: encoderReadsSection, alloc })).elf as ElfFile | null };
+      btf = (await encodeBtfFrom(input, opts)).btf;
     } else {
-      elf = parseElf(await readWholeInto(file, (size) => new Uint8Array(size)), file);
-      btf = encodeBtf(elf, { base, features: o.features, langExclude: o.langExclude }).btf;
+      elf = parseElf(await readWholeInto(file, alloc), file);
+      btf = (jobs > 1 ? await encodeBtfParallel(elf, opts) : encodeBtf(elf, opts)).btf;
     }
   } catch (e) {
     if (e instanceof BtfpostError && e.file === undefined) e.file = file;

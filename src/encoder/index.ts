@@ -3,7 +3,7 @@
 import type { Btf } from '../btf/index.js';
 import { dedupBtf } from '../btf/dedup/index.js';
 import { listKfuncs } from '../btfids/index.js';
-import { DW_LANG_Rust, openDwarf } from '../dwarf/index.js';
+import { DW_LANG_Rust, openDwarf, type DwarfFile } from '../dwarf/index.js';
 import type { ElfFile } from '../elf/index.js';
 import { ChunkMergeError, Encoder, type EncodeStats, type EncodedChunk } from './encoder.js';
 import type { ChunkJob } from './worker.js';
@@ -92,9 +92,9 @@ function deduplicated(raw: Btf, file: string | undefined, opts: EncodeOptions): 
  * The encoding step alone; kept apart so that the DWARF state can be collected before dedup.
  * `owned`: the ELF's buffer was handed over, so relocations may be applied in place.
  */
-function encodeRaw(elf: ElfFile, opts: EncodeOptions, owned = false): { raw: Btf; stats: EncodeStats } {
+function encodeRaw(elf: ElfFile, opts: EncodeOptions, owned = false, opened?: DwarfFile): { raw: Btf; stats: EncodeStats } {
   const features = opts.features ?? noFeatures();
-  const dwarf = openDwarf(elf, { relocateInPlace: owned });
+  const dwarf = opened ?? openDwarf(elf, { relocateInPlace: owned });
   const kfuncs = features.decl_tag_kfuncs ? listKfuncs(elf).map((k) => ({ name: k.name, flags: k.flags })) : [];
   const enc = new Encoder(elf, dwarf, {
     base: opts.base ?? null,
@@ -150,7 +150,7 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOpt
   let total = 0;
   for (const u of units) total += u.end - u.offset;
   const jobs = Math.min(opts.jobs, units.length);
-  if (jobs <= 1 || (base && base.base) || total < (opts.minBytes ?? PARALLEL_MIN_BYTES)) return encodeRaw(elf, opts);
+  if (jobs <= 1 || (base && base.base) || total < (opts.minBytes ?? PARALLEL_MIN_BYTES)) return encodeRaw(elf, opts, false, dwarf);
   // Contiguous runs of about equal DWARF size.
   const bounds = [0];
   let acc = 0;
@@ -196,12 +196,12 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOpt
   enc.reserveUnits(0, units.length);
   enc.encodeUnits(bounds[0], bounds[1]);
   const chunks = await settled;
-  if (!chunks) return encodeRaw(elf, opts); // a worker failed: the single-threaded run reports it
+  if (!chunks) return encodeRaw(elf, opts, false, dwarf); // a worker failed: the single-threaded run reports it
   try {
     enc.reserveFor(chunks);
     for (const c of chunks) enc.absorbChunk(c, false);
   } catch (e) {
-    if (e instanceof ChunkMergeError) return encodeRaw(elf, opts);
+    if (e instanceof ChunkMergeError) return encodeRaw(elf, opts, false, dwarf);
     throw e;
   }
   enc.stats.threads = jobs;

@@ -180,6 +180,11 @@ describe.skipIf(!built)('btfpost-pahole program (needs dist/)', () => {
       expect(p.status).toBe(0);
       expect(Buffer.from(readFileSync(out)).subarray(0, 2).readUInt16LE(0)).toBe(0xeb9f);
       expect(Buffer.from(readFileSync(ko)).equals(Buffer.from(pre))).toBe(true);
+      // -j2 reads into shared memory (a module this small is still encoded in one thread): same bytes.
+      const out2 = join(dir, 'tcp_bbr.BTF.2');
+      const p2 = run('btfpost-pahole', '-j2', `--btf_features=${KBUILD_FEATURES}`, `--btf_base=${vmlinux}`, `--btf_encode_detached=${out2}`, ko);
+      expect(p2.status, p2.stderr).toBe(0);
+      expect(Buffer.from(readFileSync(out2)).equals(Buffer.from(readFileSync(out)))).toBe(true);
     });
 
     it('without distilled_base only .BTF is written, and a stale .BTF.base is removed', () => {
