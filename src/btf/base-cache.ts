@@ -7,6 +7,8 @@ import { mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { adoptBaseState, savedBaseState } from './dedup/index.js';
+import { BtfpostError, withFile } from '../common/errors.js';
+import { VERSION } from '../common/version.js';
 import { readWholeInto } from '../elf/index.js';
 import type { Btf } from './model/btf.js';
 import { ByteStringSet } from './model/strset.js';
@@ -18,20 +20,23 @@ export type BaseCacheResult = 'hit' | 'miss' | 'off';
 export interface BaseCacheOptions {
   /** Cache directory; null: no cache (computed in memory only); default: baseCacheDir(). */
   dir?: string | null;
+  /** The base's file, named in errors (a base whose types cannot be prepared). */
+  file?: string;
 }
 
 const MAGIC = 0x43505442; // "BTPC" read as a little-endian word; a file of the other byte order fails it
-const VERSION = 1;
+/** Layout of an entry; the key also covers the btfpost version, whose hashing the entry holds. */
+const FORMAT = 2;
 /** Entries kept; older ones (by last use) are removed when a new one is written. */
 const KEEP = 8;
 /** Bases smaller than this (string and record bytes) are prepared in memory only: not worth a file. */
 const MIN_BYTES = 256 << 10;
 /**
- * Header words: magic, version, type count, string length, the 32-byte key (words 4-11), the
+ * Header words: magic, format, type count, string length, the 32-byte key (words 4-11), the
  * string index's slot count and used slots, the table's slot count, node count and name-pair
- * words (12-16), the table's four scalars (17-20).
+ * words (12-16), the table's four scalars (17-20), a SHA-1 of everything after the header (21-25).
  */
-const HEADER_WORDS = 21;
+const HEADER_WORDS = 26;
 const ENTRY = /^[0-9a-f]{64}\.bin$/;
 
 /**
@@ -60,6 +65,15 @@ export function baseCacheDir(env: NodeJS.ProcessEnv = process.env): string | nul
  * cache (no directory, no permission, a full disk, a damaged entry) falls back to computing.
  */
 export async function prepareBase(base: Btf, opts: BaseCacheOptions = {}): Promise<BaseCacheResult> {
+  try {
+    return await prepare(base, opts);
+  } catch (e) {
+    if (e instanceof BtfpostError && opts.file !== undefined) throw withFile(e, opts.file);
+    throw e;
+  }
+}
+
+async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResult> {
   const dir = opts.dir === undefined ? baseCacheDir() : opts.dir;
   if (dir === null || base.base !== null || base.wordLen * 4 + base.strLen < MIN_BYTES) return 'off';
   const key = contentKey(base);
@@ -86,10 +100,14 @@ export async function prepareBase(base: Btf, opts: BaseCacheOptions = {}): Promi
   return 'miss';
 }
 
-/** SHA-256 over the format version, byte order, type count and the record and string bytes. */
+/**
+ * SHA-256 over the btfpost version and entry format (an entry holds hashes computed by this code),
+ * the byte order, the type count and the record and string bytes.
+ */
 function contentKey(base: Btf): Buffer {
   const h = createHash('sha256');
-  h.update(new Uint8Array(new Uint32Array([VERSION, base.le ? 1 : 0, base.typeCount, base.wordLen, base.strLen]).buffer));
+  h.update(`btfpost ${VERSION} base cache ${FORMAT}\n`);
+  h.update(new Uint8Array(new Uint32Array([base.le ? 1 : 0, base.typeCount, base.wordLen, base.strLen]).buffer));
   h.update(new Uint8Array(base.words.buffer, base.words.byteOffset, base.wordLen * 4));
   h.update(base.strs.subarray(0, base.strLen));
   return h.digest();
@@ -106,8 +124,9 @@ async function adoptEntry(base: Btf, path: string, key: Buffer): Promise<boolean
   }
   if (bytes.length < HEADER_WORDS * 4 || bytes.length % 4 !== 0) return false;
   const w = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  if (w[0] !== MAGIC || w[1] !== VERSION || w[2] !== base.typeCount || w[3] !== base.strLen) return false;
+  if (w[0] !== MAGIC || w[1] !== FORMAT || w[2] !== base.typeCount || w[3] !== base.strLen) return false;
   if (!key.equals(bytes.subarray(16, 48))) return false;
+  if (!payloadDigest(bytes).equals(bytes.subarray(84, 104))) return false;
   const [slots, strUsed, keys, nodes, names] = [w[12], w[13], w[14], w[15], w[16]];
   if (HEADER_WORDS + slots * 2 + keys * 3 + nodes * 2 + names !== w.length) return false;
   let p = HEADER_WORDS;
@@ -140,7 +159,7 @@ function entryBytes(base: Btf, key: Buffer): Uint8Array {
   for (const a of parts) words += a.length;
   const out = new Uint32Array(words);
   out[0] = MAGIC;
-  out[1] = VERSION;
+  out[1] = FORMAT;
   out[2] = base.typeCount;
   out[3] = base.strLen;
   new Uint8Array(out.buffer).set(key, 16);
@@ -155,7 +174,14 @@ function entryBytes(base: Btf, key: Buffer): Uint8Array {
     out.set(new Uint32Array(a.buffer, a.byteOffset, a.length), p);
     p += a.length;
   }
-  return new Uint8Array(out.buffer);
+  const bytes = new Uint8Array(out.buffer);
+  bytes.set(payloadDigest(bytes), 84);
+  return bytes;
+}
+
+/** SHA-1 of an entry's contents after the header: a damaged entry is never adopted. */
+function payloadDigest(entry: Uint8Array): Buffer {
+  return createHash('sha1').update(entry.subarray(HEADER_WORDS * 4)).digest();
 }
 
 /** Remove all but the KEEP most recently used entries, and temporary files a killed run left. */

@@ -68,7 +68,7 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
     handler: async (argv) => {
       const feats = features(argv.btf_features, argv.btf_features_strict);
       const base = argv.btf_base ? (await loadBtfFile(argv.btf_base)).btf : null;
-      if (base) await prepareBase(base);
+      if (base) await prepareBase(base, { file: argv.btf_base });
       const jobs = argv.jobs ?? 1;
       const langExclude = (argv.lang_exclude ?? '').split(',').filter((s) => s !== '');
       const named = <T>(p: Promise<T>): Promise<T> => p.catch((e: unknown) => {
@@ -119,6 +119,7 @@ async function readInput(path: string, shared: boolean): Promise<Uint8Array> {
   try {
     return await readWholeInto(path, (size) => (shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size)));
   } catch (e) {
+    if (e instanceof BtfpostError) throw e;
     throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
   }
 }

@@ -293,7 +293,7 @@ async function encode(o: PaholeOptions): Promise<void> {
   const file = o.file!;
   const say = (m: string) => { if (o.verbose > 0) process.stderr.write(`btfpost-pahole: ${file}: ${m}\n`); };
   const base = o.base !== undefined ? (await loadBtfFile(o.base)).btf : null;
-  if (base) await prepareBase(base);
+  if (base) await prepareBase(base, { file: o.base });
   // --btf_encode_detached reads only what encoding needs and hands the file over (a vmlinux is
   // hundreds of MB); -J rewrites the file, so it reads and keeps all of it.
   // -j as pahole: threads (all CPUs without a number), used for large inputs only (a vmlinux; see

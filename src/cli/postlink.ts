@@ -57,7 +57,7 @@ export function postLinkCommand(setCode: (code: number) => void): CommandModule<
       const base = a.standalone ? null : (await loadBtfFile(a.base!)).btf;
       if (base) {
         const { prepareBase } = await import('../btf/base-cache.js');
-        const cached = await prepareBase(base);
+        const cached = await prepareBase(base, { file: a.base });
         log?.(`base ${a.base}: ${base.count} types, prepared for dedup ${cached === 'hit' ? 'from the cache' : cached === 'miss' ? 'and cached' : '(no cache)'}`);
       }
       const { bytes, compression } = await readMaybeCompressed(a.module);

@@ -1,3 +1,3 @@
 // The version btfpost reports (kept in step with package.json by a test).
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../common/version.js';

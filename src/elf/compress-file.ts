@@ -75,6 +75,7 @@ export async function readMaybeCompressed(path: string, scratch?: { buf: Uint8Ar
       raw = await readWholeInto(path, (size) => new Uint8Array(size));
     }
   } catch (e) {
+    if (e instanceof BtfpostError) throw e;
     throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
   }
   const compression = detectCompression(raw);
@@ -87,17 +88,20 @@ async function readInto(path: string, scratch: { buf: Uint8Array }): Promise<Uin
 
 /**
  * Read all of `path` into the array `alloc(size)` returns (at least `size` long, e.g. backed by a
- * reused buffer or a SharedArrayBuffer) and return the part that was filled. Errors are the file
- * system's; callers wrap them.
+ * reused buffer or a SharedArrayBuffer) and return the part that was filled.
+ * @throws BtfpostError ('io') naming the file when it cannot be opened or read.
  */
 export async function readWholeInto(path: string, alloc: (size: number) => Uint8Array): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
+  const fail = (e: unknown): never => {
+    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
+  };
+  const fh = await open(path, 'r').catch(fail);
   try {
-    const size = (await fh.stat()).size;
+    const size = (await fh.stat().catch(fail)).size;
     const buf = alloc(size);
     let off = 0;
     while (off < size) {
-      const { bytesRead } = await fh.read(buf, off, size - off, off);
+      const { bytesRead } = await fh.read(buf, off, size - off, off).catch(fail);
       if (bytesRead === 0) break;
       off += bytesRead;
     }

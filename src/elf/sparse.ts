@@ -44,14 +44,17 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
   } catch (e) {
     throw new BtfpostError('io', `cannot open: ${(e as Error).message}`, { file: path }, { cause: e });
   }
+  const fail = (e: unknown): never => {
+    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
+  };
   try {
-    const size = (await fh.stat()).size;
+    const size = (await fh.stat().catch(fail)).size;
     const bytes = wants.alloc ? wants.alloc(size) : new Uint8Array(size);
     const read = async (off: number, len: number) => {
       const end = Math.min(size, off + len);
       let p = Math.max(0, off);
       while (p < end) {
-        const { bytesRead } = await fh.read(bytes, p, end - p, p);
+        const { bytesRead } = await fh.read(bytes, p, end - p, p).catch(fail);
         if (bytesRead <= 0) break;
         p += bytesRead;
       }

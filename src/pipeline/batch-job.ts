@@ -34,7 +34,7 @@ export class BatchRunner {
     try {
       if (!this.base) {
         const base = (await loadBtfFile(this.s.base)).btf;
-        await prepareBase(base);
+        await prepareBase(base, { file: this.s.base });
         this.base = base;
       }
       const { bytes, compression } = await readMaybeCompressed(file, this.scratch);

@@ -1,6 +1,7 @@
 // The on-disk cache of a base's dedup preparation: same BTF whether it hits, misses or is off, and
 // damaged or foreign entries are never used.
 
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ const newDir = () => join(root, `d${dirs++}`);
 const features = parseFeatureLists(['encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs']);
 const freshBase = (): Btf => parseBtf(fixture('btf/vmlinux-6.12.btf.gz'));
 const encodeOver = (base: Btf) => serializeBtf(encodeBtf(parseElf(fixture('postlink/tcp_bbr.pre-btf.ko.gz')), { base, features }).btf);
+/** Header words of an entry (see base-cache.ts). */
+const HEADER = 26;
 const entries = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.bin'));
 
 describe('base cache', () => {
@@ -46,29 +49,52 @@ describe('base cache', () => {
     await prepareBase(freshBase(), { dir });
     const path = join(dir, entries(dir)[0]);
     const good = readFileSync(path);
+    const words = (c: Buffer) => new Int32Array(c.buffer, c.byteOffset, c.length / 4);
+    // Damage that keeps the entry's own checksum right: only the checks of its contents catch it.
+    const resealed = (c: Buffer) => {
+      createHash('sha1').update(c.subarray(HEADER * 4)).digest().copy(c, 84);
+      return c;
+    };
+    const firstNode = (w: Int32Array) => {
+      let i = HEADER + w[12] * 2 + w[14];
+      while (w[i] < 0) i++;
+      return i;
+    };
     const damages: Array<[string, (b: Buffer) => Buffer]> = [
       ['truncated', (b) => b.subarray(0, b.length - 4)],
       ['empty', () => Buffer.alloc(0)],
       ['other key', (b) => { const c = Buffer.from(b); c[20] ^= 1; return c; }],
-      ['other version', (b) => { const c = Buffer.from(b); c[4] ^= 1; return c; }],
+      ['other format', (b) => { const c = Buffer.from(b); c[4] ^= 1; return c; }],
+      ['one bit of the contents', (b) => { const c = Buffer.from(b); c[c.length - 100] ^= 0x10; return c; }],
       // The first used string slot pointed one byte into its string.
       ['string slot off by one', (b) => {
         const c = Buffer.from(b);
-        const w = new Int32Array(c.buffer, c.byteOffset, c.length / 4);
-        let i = 21;
+        const w = words(c);
+        let i = HEADER;
         while (w[i] <= 0) i++;
         w[i] += 1;
-        return c;
+        return resealed(c);
       }],
       // A candidate chain pointed past the nodes.
       ['chain out of range', (b) => {
         const c = Buffer.from(b);
-        const w = new Int32Array(c.buffer, c.byteOffset, c.length / 4);
-        const heads = 21 + w[12] * 2 + w[14];
-        let i = heads;
-        while (w[i] < 0) i++;
-        w[i] = w[15] + 5;
-        return c;
+        const w = words(c);
+        w[firstNode(w)] = w[15] + 5;
+        return resealed(c);
+      }],
+      // A chain that loops: its first node points back at itself.
+      ['chain cycle', (b) => {
+        const c = Buffer.from(b);
+        const w = words(c);
+        const head = w[firstNode(w)];
+        const nodeNext = HEADER + w[12] * 2 + w[14] * 3 + w[15];
+        w[nodeNext + head] = head;
+        return resealed(c);
+      }],
+      ['growth count', (b) => {
+        const c = Buffer.from(b);
+        words(c)[20] += 2;
+        return resealed(c);
       }],
     ];
     for (const [what, damage] of damages) {

@@ -82,6 +82,16 @@ describe('btfpost encode', () => {
     await expect(run(['encode', nod, '-J'])).rejects.toBeInstanceOf(BtfpostError);
     expect(Buffer.compare(readFileSync(nod), before)).toBe(0);
   });
+
+  it('names the input when it cannot be read, whichever way it is read', async () => {
+    for (const out of [['--detached', join(dir, 'never.btf')], ['-J']]) {
+      for (const j of ['1', '2']) {
+        const err = await run(['encode', dir, ...out, '-j', j]).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(BtfpostError);
+        expect((err as BtfpostError).describe()).toContain(`${dir}: cannot read`);
+      }
+    }
+  });
 });
 
 describe('feature lists', () => {

@@ -112,6 +112,27 @@ export class CandidateTable {
     for (let i = 0; i < nodes; i++) {
       if (st.nodeNext[i] < -1 || st.nodeNext[i] >= nodes || st.nodeId[i] <= 0 || st.nodeId[i] >= maxId) return null;
     }
+    // Every node on exactly one chain, each chain ending: no cycle a lookup could spin in.
+    const seen = new Uint8Array(nodes);
+    let reached = 0;
+    for (let i = 0; i < n; i++) {
+      for (let nd = st.heads[i]; nd >= 0; nd = st.nodeNext[nd]) {
+        if (seen[nd] !== 0) return null;
+        seen[nd] = 1;
+        reached++;
+      }
+    }
+    if (reached !== nodes) return null;
+    // The growth bookkeeping follows from the entry count alone (see add).
+    let c = 0;
+    let e = 0;
+    for (let s = 0; s < size; s++) {
+      if (c === 0 || Math.floor(((s + 1) * 4) / 3) > c) {
+        c = c === 0 ? 4 : c * 2;
+        e++;
+      }
+    }
+    if (c !== cap || e !== epoch) return null;
     const t = new CandidateTable(0);
     t.keys = st.keys;
     t.heads = st.heads;
