@@ -264,7 +264,7 @@ export const DEBUG_SECTIONS = [
  * @throws DwarfError "no DWARF" when there is no .debug_info; ElfError for corrupt compressed data.
  */
 export function openDwarf(elf: ElfFile, opts: OpenDwarfOptions = {}): DwarfFile {
-  return new DwarfFile(new ElfDebugSections(elf, opts.relocateInPlace === true), { le: elf.le, fileName: elf.fileName });
+  return new DwarfFile(new ElfDebugSections(elf, opts.relocateInPlace === true, opts.loaded ?? null), { le: elf.le, fileName: elf.fileName });
 }
 
 /** Options for openDwarf. */
@@ -276,6 +276,11 @@ export interface OpenDwarfOptions {
    * which other threads read.
    */
   relocateInPlace?: boolean;
+  /**
+   * Sections already decompressed and relocated by another DwarfFile over the same ELF, by name
+   * (worker threads get the first thread's relocated .debug_info instead of relocating their own).
+   */
+  loaded?: Readonly<Record<string, Uint8Array>> | null;
 }
 
 /**
@@ -285,11 +290,13 @@ export interface OpenDwarfOptions {
 class ElfDebugSections implements SectionLoader {
   private readonly inPlace: boolean;
 
-  constructor(private readonly elf: ElfFile, inPlace: boolean) {
+  constructor(private readonly elf: ElfFile, inPlace: boolean, private readonly loaded: Readonly<Record<string, Uint8Array>> | null) {
     this.inPlace = inPlace && !(elf.bytes.buffer instanceof SharedArrayBuffer);
   }
 
   load(name: string): Uint8Array | null {
+    const given = this.loaded?.[name];
+    if (given !== undefined) return given;
     const elf = this.elf;
     let sec: ElfSection | undefined = elf.sectionByName(name);
     let legacy = false;

@@ -128,7 +128,8 @@ export function needsRelocation(elf: ElfFile, sec: ElfSection): boolean {
 export function relocateDebugSection(elf: ElfFile, sec: ElfSection, data: Uint8Array, owned: boolean): Uint8Array {
   const tables = elf.relocationsFor(sec);
   if (elf.header.type !== ET_REL || tables.length === 0) return data;
-  const out = owned ? data : data.slice();
+  // A copy of bytes in shared memory is shared as well, so worker threads can read it.
+  const out = owned ? data : data.buffer instanceof SharedArrayBuffer ? sharedCopy(data) : data.slice();
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   for (const t of tables) applyTable(elf, sec, t, out, view);
   return out;
@@ -285,4 +286,10 @@ function applyChecked(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(offset, v >>> 0, true);
   if (width === 8) view.setUint32(offset + 4, Math.floor(v / TWO32) >>> 0, true);
+}
+
+function sharedCopy(data: Uint8Array): Uint8Array {
+  const c = new Uint8Array(new SharedArrayBuffer(data.length));
+  c.set(data);
+  return c;
 }

@@ -113,6 +113,8 @@ interface Annot {
  */
 export class Encoder {
   readonly btf: Btf;
+  /** Whether reserveUnits has made room already. */
+  private reserved = false;
   readonly stats: EncodeStats = { units: 0, unitsSkipped: 0, types: 0, functions: 0, functionsSkipped: 0, variables: 0, threads: 1 };
 
   private readonly elf: ElfFile;
@@ -213,6 +215,10 @@ export class Encoder {
    * units in the first thread, so the other threads' records are appended in place.
    */
   reserveUnits(from: number, to: number): void {
+    // Once per encoder: later calls (more units) leave growth to the arrays, which grow by a share
+    // of their size rather than to an exact size each time.
+    if (this.reserved) return;
+    this.reserved = true;
     const units = this.dwarf.units();
     let bytes = 0;
     for (let i = from; i < to; i++) bytes += units[i].end - units[i].offset;

@@ -20,13 +20,15 @@ export interface ChunkJob {
   from: number;
   to: number;
   first: boolean;
+  /** Debug sections the first thread already relocated, in shared memory (see OpenDwarfOptions.loaded). */
+  sections: Record<string, Uint8Array>;
 }
 
 parentPort!.once('message', (job: ChunkJob) => {
   try {
     const elf = parseElf(new Uint8Array(job.file, job.fileOffset, job.fileLength), job.fileName);
     const base = job.base ? parseBtf(job.base) : null;
-    const enc = new Encoder(elf, openDwarf(elf), {
+    const enc = new Encoder(elf, openDwarf(elf, { loaded: job.sections }), {
       base, features: job.features, langExclude: job.langExclude, kfuncs: job.kfuncs, afterFirstChunk: !job.first,
     });
     enc.encodeUnits(job.from, job.to);
