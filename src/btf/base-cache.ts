@@ -1,6 +1,6 @@
 // What deduplication prepares from a base BTF (the index of its strings, the hashes of its types),
 // kept on disk per base content. Each process that encodes a module over a vmlinux (kbuild runs
-// one per module) then reads it instead of computing it, about a tenth of a small module's run.
+// one per module) then reads it instead of computing it: ~0.08 s of a ~0.5 s run on a small module.
 
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
