@@ -56,7 +56,7 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
       .option('btf_features', { type: 'string', array: true, describe: 'pahole feature list(s): default, +extra, or names; they accumulate (none given: var,enum64,decl_tag,type_tag as pahole)' })
       .option('btf_features_strict', { type: 'boolean', default: false, describe: 'refuse unknown feature names' })
       .option('lang_exclude', { type: 'string', describe: 'skip units in these languages (comma-separated, e.g. rust)' })
-      .option('jobs', { alias: 'j', type: 'number', describe: 'threads encoding runs of units in parallel, this one included (output identical to -j 1)' })
+      .option('jobs', { alias: 'j', type: 'number', describe: 'threads encoding runs of units in parallel, this one included, for inputs with 32 MB of DWARF or more (output identical to -j 1)' })
       .option('detached', { type: 'string', describe: 'write raw BTF to this file' })
       .option('J', { type: 'boolean', default: false, describe: 'write .BTF into the ELF (replacing or adding the section)' })
       .option('allow-signed', { type: 'boolean', default: false, describe: 'allow -J on a signed module (drops the signature)' })
