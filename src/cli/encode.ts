@@ -115,11 +115,6 @@ async function readForEncoding(path: string, shared: boolean): Promise<ElfFile> 
 }
 
 /** The file's bytes: a view of what was read, in a SharedArrayBuffer when worker threads will read it too. */
-async function readInput(path: string, shared: boolean): Promise<Uint8Array> {
-  try {
-    return await readWholeInto(path, (size) => (shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size)));
-  } catch (e) {
-    if (e instanceof BtfpostError) throw e;
-    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
-  }
+function readInput(path: string, shared: boolean): Promise<Uint8Array> {
+  return readWholeInto(path, (size) => (shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size)));
 }

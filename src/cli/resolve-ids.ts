@@ -6,7 +6,7 @@ import { checkBtfIdsBlob, resolveCollected, resolveBtfidsWarningLine, type Resol
 import { BtfIdsError } from '../btfids/errors.js';
 import { loadBtfForResolution, readElfForBtfIds, writeBytesInPlace } from '../btfids/io.js';
 import { collectBtfIds } from '../btfids/symbols.js';
-import { BtfpostError, UsageError } from '../common/errors.js';
+import { BtfpostError, UsageError, readError } from '../common/errors.js';
 import { parseElf } from '../elf/file.js';
 import { writeFileAtomic } from '../elf/write.js';
 import { distillBase } from '../btf/distill/index.js';
@@ -294,7 +294,7 @@ async function patchBlob(blobPath: string, elfPath: string, debug: (level: numbe
     const b = await readFile(blobPath);
     blob = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
-    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: blobPath }, { cause: e });
+    throw readError(blobPath, e);
   }
   const { elf } = await readElfForBtfIds(elfPath);
   const sec = checkBtfIdsBlob(elf, blob, blobPath);

@@ -90,6 +90,11 @@ export class UsageError extends BtfpostError {
   }
 }
 
+/** The error for a file that cannot be read (`cause`: what the file system said). */
+export function readError(file: string, cause: unknown): BtfpostError {
+  return new BtfpostError('io', `cannot read: ${(cause as Error).message}`, { file }, { cause });
+}
+
 /** Attach a file name to an error raised deeper down, where the file was not known. */
 export function withFile<T extends BtfpostError>(err: T, file: string): T {
   if (err.file === undefined) err.file = file;

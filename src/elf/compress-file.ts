@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
-import { BtfpostError, ElfError } from '../common/errors.js';
+import { BtfpostError, ElfError, readError } from '../common/errors.js';
 import { concatChunks, writeFileAtomic, type AtomicWriteOptions } from './write.js';
 
 /** How a file is compressed. */
@@ -65,19 +65,9 @@ export async function decompressBytes(b: Uint8Array, compression: Compression, f
  * next call with the same scratch.
  */
 export async function readMaybeCompressed(path: string, scratch?: { buf: Uint8Array }): Promise<MaybeCompressed> {
-  let raw: Uint8Array;
-  try {
-    if (scratch) {
-      raw = await readInto(path, scratch);
-    } else {
-      // One read of the whole size: fs.promises.readFile reads in 512 KB steps, each a round trip
-      // through the event loop (a 187 MB i915.ko: ~0.33 s instead of ~0.16 s).
-      raw = await readWholeInto(path, (size) => new Uint8Array(size));
-    }
-  } catch (e) {
-    if (e instanceof BtfpostError) throw e;
-    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
-  }
+  // One read of the whole size: fs.promises.readFile reads in 512 KB steps, each a round trip
+  // through the event loop (a 187 MB i915.ko: ~0.33 s instead of ~0.16 s).
+  const raw = scratch ? await readInto(path, scratch) : await readWholeInto(path, (size) => new Uint8Array(size));
   const compression = detectCompression(raw);
   return { bytes: await decompressBytes(raw, compression, path), compression };
 }
@@ -93,7 +83,7 @@ async function readInto(path: string, scratch: { buf: Uint8Array }): Promise<Uin
  */
 export async function readWholeInto(path: string, alloc: (size: number) => Uint8Array): Promise<Uint8Array> {
   const fail = (e: unknown): never => {
-    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
+    throw readError(path, e);
   };
   const fh = await open(path, 'r').catch(fail);
   try {

@@ -1,7 +1,7 @@
 // Reading only some sections of a large ELF from disk (a vmlinux is hundreds of MB; its .BTF is a few).
 
 import { open } from 'node:fs/promises';
-import { BtfpostError } from '../common/errors.js';
+import { BtfpostError, readError } from '../common/errors.js';
 import { EI_CLASS, EI_DATA, ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, SHT_SYMTAB } from './constants.js';
 import { hasElfMagic, parseElf, type ElfFile, type ElfSection } from './file.js';
 
@@ -45,7 +45,7 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
     throw new BtfpostError('io', `cannot open: ${(e as Error).message}`, { file: path }, { cause: e });
   }
   const fail = (e: unknown): never => {
-    throw new BtfpostError('io', `cannot read: ${(e as Error).message}`, { file: path }, { cause: e });
+    throw readError(path, e);
   };
   try {
     const size = (await fh.stat().catch(fail)).size;
