@@ -1,16 +1,5 @@
 // The candidate table of dedup: hash → canonical candidates, visited in libbpf's order.
 
-/**
- * libbpf keeps candidates in a chained hash map that inserts at the head of a bucket and, each
- * time the map grows, re-inserts every entry at the head of its new bucket, which reverses the
- * order of entries sharing a key. The candidate visited first decides ties (for instance which of
- * two compatible enums a forward enum maps to), so this table reproduces that order exactly: the
- * growth schedule depends only on the number of entries. A key's chain is reversed lazily, when
- * the key is next used, if an odd number of growths happened since it was last used.
- *
- * Storage is typed arrays only (open addressing over 32-bit keys, chains as node arrays), so a
- * table prepared once from a vmlinux can be cloned cheaply for every module deduplicated over it.
- */
 /** A CandidateTable's contents; see CandidateTable.state. */
 export interface CandidateTableState {
   keys: Uint32Array;
@@ -22,6 +11,17 @@ export interface CandidateTableState {
   scalars: Int32Array;
 }
 
+/**
+ * libbpf keeps candidates in a chained hash map that inserts at the head of a bucket and, each
+ * time the map grows, re-inserts every entry at the head of its new bucket, which reverses the
+ * order of entries sharing a key. The candidate visited first decides ties (for instance which of
+ * two compatible enums a forward enum maps to), so this table reproduces that order exactly: the
+ * growth schedule depends only on the number of entries. A key's chain is reversed lazily, when
+ * the key is next used, if an odd number of growths happened since it was last used.
+ *
+ * Storage is typed arrays only (open addressing over 32-bit keys, chains as node arrays), so a
+ * table prepared once from a vmlinux can be cloned cheaply for every module deduplicated over it.
+ */
 export class CandidateTable {
   private keys: Uint32Array;
   private heads: Int32Array;
@@ -102,32 +102,29 @@ export class CandidateTable {
     if (st.nodeNext.length !== nodes || st.scalars.length !== 4) return null;
     const [slotsUsed, size, cap, epoch] = st.scalars;
     if (size !== nodes || slotsUsed < 0 || slotsUsed * 2 > n || cap < 0 || epoch < 0) return null;
-    let used = 0;
-    for (let i = 0; i < n; i++) {
-      const h = st.heads[i];
-      if (h < -1 || h >= nodes) return null;
-      if (h >= 0) used++;
-    }
-    if (used !== slotsUsed) return null;
     for (let i = 0; i < nodes; i++) {
       if (st.nodeNext[i] < -1 || st.nodeNext[i] >= nodes || st.nodeId[i] <= 0 || st.nodeId[i] >= maxId) return null;
     }
     // Every node on exactly one chain, each chain ending: no cycle a lookup could spin in.
     const seen = new Uint8Array(nodes);
+    let used = 0;
     let reached = 0;
     for (let i = 0; i < n; i++) {
-      for (let nd = st.heads[i]; nd >= 0; nd = st.nodeNext[nd]) {
+      const h = st.heads[i];
+      if (h < -1 || h >= nodes) return null;
+      if (h >= 0) used++;
+      for (let nd = h; nd >= 0; nd = st.nodeNext[nd]) {
         if (seen[nd] !== 0) return null;
         seen[nd] = 1;
         reached++;
       }
     }
-    if (reached !== nodes) return null;
+    if (used !== slotsUsed || reached !== nodes) return null;
     // The growth bookkeeping follows from the entry count alone (see add).
     let c = 0;
     let e = 0;
     for (let s = 0; s < size; s++) {
-      if (c === 0 || Math.floor(((s + 1) * 4) / 3) > c) {
+      if (mustGrow(s, c)) {
         c = c === 0 ? 4 : c * 2;
         e++;
       }
@@ -151,8 +148,7 @@ export class CandidateTable {
   }
 
   add(key: number, id: number): void {
-    // Grow when empty or above 75% load, exactly like libbpf's hashmap.
-    if (this.cap === 0 || Math.floor(((this.size + 1) * 4) / 3) > this.cap) {
+    if (mustGrow(this.size, this.cap)) {
       this.cap = this.cap === 0 ? 4 : this.cap * 2;
       this.epoch++;
     }
@@ -243,4 +239,12 @@ export class CandidateTable {
 export function mix(h: number, v: number): number {
   h = Math.imul(h ^ v, 0x9e3779b1);
   return (h ^ (h >>> 15)) >>> 0;
+}
+
+/**
+ * Whether adding an entry to a map holding `size` entries in capacity `cap` grows it first: when
+ * empty or above 75% load, exactly like libbpf's hashmap.
+ */
+function mustGrow(size: number, cap: number): boolean {
+  return cap === 0 || Math.floor(((size + 1) * 4) / 3) > cap;
 }
