@@ -82,9 +82,13 @@ async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResu
     await utimes(path, new Date(), new Date()).catch(() => undefined);
     return 'hit';
   }
-  const data = entryBytes(base, key);
   try {
     await mkdir(dir, { recursive: true });
+  } catch {
+    return 'miss'; // no cache this time: dedup prepares the base when it first needs it
+  }
+  const data = entryBytes(base, key);
+  try {
     const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       await writeFile(tmp, data);

@@ -2,13 +2,13 @@
 
 import type { CommandModule } from 'yargs';
 import { z } from 'zod';
-import { serializeBtf, type Btf } from '../btf/index.js';
+import { serializeBtf } from '../btf/index.js';
 import { distillBase } from '../btf/distill/index.js';
 import { loadBtfFile } from '../btf/load.js';
 import { prepareBase } from '../btf/base-cache.js';
 import { BtfpostError, UsageError } from '../common/errors.js';
 import { applyElfEdits, parseElf, readElfSparse, readWholeInto, writeFileAtomic, type ElfEdit, type ElfFile } from '../elf/index.js';
-import { encodeBtf, encodeBtfFrom, encodeBtfParallel, encoderReadsSection, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
+import { encodeBtfFrom, encodeBtfParallel, encoderReadsSection, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
 
 interface EncodeArgs {
   file: string;
@@ -87,9 +87,7 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
         if (elf.signature && !argv['allow-signed']) {
           throw new BtfpostError('unsupported', 'module is signed; writing .BTF would invalidate the signature (use --allow-signed to drop it and sign again afterwards)', { file: argv.file });
         }
-        const btf: Btf = await named(jobs > 1
-          ? encodeBtfParallel(elf, { base, features: feats, langExclude, jobs }).then((r) => r.btf)
-          : Promise.resolve().then(() => encodeBtf(elf, { base, features: feats, langExclude }).btf));
+        const { btf } = await named(encodeBtfParallel(elf, { base, features: feats, langExclude, jobs }));
         const edits: ElfEdit[] = [];
         if (feats.distilled_base && base) {
           const d = distillBase(btf, { file: argv.file });

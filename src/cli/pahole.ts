@@ -280,7 +280,7 @@ async function reportFailure(e: unknown): Promise<void> {
 }
 
 async function encode(o: PaholeOptions): Promise<void> {
-  const [{ loadBtfFile }, { parseElf, readElfSparse, readWholeInto, writeFileAtomic }, { encodeBtf, encodeBtfFrom, encodeBtfParallel, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }, { prepareBase }] = await Promise.all([
+  const [{ loadBtfFile }, { parseElf, readElfSparse, readWholeInto, writeFileAtomic }, { encodeBtfFrom, encodeBtfParallel, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }, { prepareBase }] = await Promise.all([
     import('../btf/load.js'),
     import('../elf/index.js'),
     import('../encoder/index.js'),
@@ -309,7 +309,7 @@ async function encode(o: PaholeOptions): Promise<void> {
       btf = (await encodeBtfFrom(input, opts)).btf;
     } else {
       elf = parseElf(await readWholeInto(file, alloc), file);
-      btf = (jobs > 1 ? await encodeBtfParallel(elf, opts) : encodeBtf(elf, opts)).btf;
+      btf = (await encodeBtfParallel(elf, opts)).btf;
     }
   } catch (e) {
     if (e instanceof BtfpostError && e.file === undefined) e.file = file;
