@@ -56,6 +56,33 @@ describe.skipIf(!built)('btfpost command line (needs dist/, built by npm ci)', (
     expect(b.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a named command keeps its checks, aliases and help when run on its own', () => {
+    const ko = join(ROOT, 'testdata/encoder/funcs.o');
+    const unknown = run('encode', ko, '--detached', join(dir, 'x.btf'), '--bogus');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe("btfpost: Unknown argument: bogus\nTry 'btfpost --help'.\n");
+    const missing = run('encode');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^btfpost: Not enough non-option arguments: got 0, need at least 1\n/);
+    const check = run('encode', ko);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toMatch(/^btfpost: give exactly one of --detached OUT and -J\n/);
+    expect(existsSync(join(dir, 'x.btf'))).toBe(false);
+    // The alias -B reaches the handler: the same split BTF as --btf_base, unlike no base.
+    const viaAlias = join(dir, 'funcs.alias.btf');
+    const viaName = join(dir, 'funcs.name.btf');
+    const noBase = join(dir, 'funcs.nobase.btf');
+    expect(run('encode', ko, '-B', vmlinux, '--detached', viaAlias).status).toBe(0);
+    expect(run('encode', ko, '--btf_base', vmlinux, '--detached', viaName).status).toBe(0);
+    expect(run('encode', ko, '--detached', noBase).status).toBe(0);
+    expect(readFileSync(viaAlias).equals(readFileSync(viaName))).toBe(true);
+    expect(readFileSync(viaAlias).equals(readFileSync(noBase))).toBe(false);
+    const help = run('encode', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^btfpost encode <file>/);
+    expect(help.stdout).toMatch(/--btf_features_strict/);
+  });
+
   it('dedup, distill, relocate and check round trip through files', () => {
     const ded = join(dir, 'bbr.dedup.btf');
     expect(run('dedup', join(ROOT, 'testdata/modules/tcp_bbr.ko'), '-B', vmlinux, '-o', ded).status).toBe(0);
