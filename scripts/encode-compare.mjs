@@ -1,6 +1,8 @@
 // Compares btfpost's DWARF → BTF encoder with pahole 1.30 on the corpus modules (order-independent graph comparison).
 // Usage: node scripts/encode-compare.mjs [--corpus DIR] [--ref-dir DIR] [--only SUBSTR] [--time] [--vmlinux] (needs a build; see encode-compare.sh).
 // --vmlinux adds the corpus's vmlinux-dwarf, encoded without a base (pahole with -j, as kbuild runs it).
+// --sparse also encodes each input as `encode --detached` reads it (only what encoding reads, the
+// DWARF relocations applied from disk a piece at a time) and requires the same bytes.
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -22,6 +24,7 @@ const timing = args.includes('--time');
 const refDir = opt('--ref-dir', '');
 const maxListed = Number(opt('--max', '6'));
 const withVmlinux = args.includes('--vmlinux');
+const sparse = args.includes('--sparse');
 
 const { loadBtfFile, btfFromBytes } = await import(join(DIST, 'btf/load.js'));
 const { compareBtf } = await import(join(DIST, 'btf/compare.js'));
@@ -57,8 +60,9 @@ function compareEncoded(a, b) {
   const db = sb.secs.filter((s) => !sa.secs.includes(s));
   return { ...cmp, equal: cmp.equal && da.length === 0 && db.length === 0, onlyInA: [...cmp.onlyInA, ...da.map((s) => `DATASEC ${s}`)], onlyInB: [...cmp.onlyInB, ...db.map((s) => `DATASEC ${s}`)], countA: a.count, countB: b.count };
 }
-const { parseElf } = await import(join(DIST, 'elf/index.js'));
-const { encodeBtf, parseFeatureLists } = await import(join(DIST, 'encoder/index.js'));
+const { parseElf, readElfSparse } = await import(join(DIST, 'elf/index.js'));
+const { encodeBtf, encodeBtfFrom, encoderReadsSection, parseFeatureLists } = await import(join(DIST, 'encoder/index.js'));
+const { serializeBtf } = await import(join(DIST, 'btf/wire/serialize.js'));
 
 const tmp = mkdtempSync(join(tmpdir(), 'encode-compare-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -113,6 +117,13 @@ for (const [name, path] of modules) {
     const ours = encodeBtf(elf, { base: over, features, langExclude: ['rust'] }).btf;
     const secs = (performance.now() - t0) / 1000;
     const cmp = compareEncoded(ours, theirs);
+    if (sparse) {
+      const input = { elf: (await readElfSparse(path, { section: encoderReadsSection })).elf };
+      const fromSparse = (await encodeBtfFrom(input, { base: over, features, langExclude: ['rust'] })).btf;
+      const same = Buffer.compare(serializeBtf(fromSparse), serializeBtf(ours)) === 0;
+      line += same ? 'sparse-same ' : 'SPARSE-DIFF ';
+      if (!same) cmp.equal = false;
+    }
     if (cmp.equal) equal++;
     else failing.push([name, cmp]);
     line += `${cmp.equal ? 'equal' : 'DIFF '} types ours=${cmp.countA} pahole=${cmp.countB}`;

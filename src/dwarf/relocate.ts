@@ -135,28 +135,47 @@ export function relocateDebugSection(elf: ElfFile, sec: ElfSection, data: Uint8A
   return out;
 }
 
+/** Relocation entries read from the file at a time when a table was left on disk (ElfFile.onDisk). */
+const ENTRIES_PER_PIECE = 1 << 16;
+
 function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView): void {
   if (t.count === 0) return;
+  const values = t.symtab === 0 ? new Float64Array(1) : symbolValues(elf, t.symtab);
+  if (!t.onDisk) {
+    applyEntries(elf, sec, t, out, view, values, elf.bytes, t.section.offset, 0, t.count);
+    return;
+  }
+  // A table left on disk (a module's .rela.debug_info can be larger than the section it patches)
+  // is read a piece at a time, so it is never held whole.
+  const entsize = t.section.entsize;
+  elf.onDisk!.forEachPiece(t.section, ENTRIES_PER_PIECE * entsize, (piece, at) => {
+    applyEntries(elf, sec, t, out, view, values, piece, 0, at / entsize, Math.floor(piece.length / entsize));
+  });
+}
+
+/**
+ * Apply entries `first` .. `first + n - 1` of table `t`, whose bytes start at `rel[base]` (the
+ * whole file, or a piece of the table read from disk).
+ */
+function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView, values: Float64Array, rel: Uint8Array, base: number, first: number, n: number): void {
   const file = elf.fileName;
   const le = elf.le;
   const is64 = elf.is64;
   const machine = elf.header.machine;
-  const values = t.symtab === 0 ? new Float64Array(1) : symbolValues(elf, t.symtab);
   const nsyms = values.length;
-  const rel = elf.bytes;
   const rv = new DataView(rel.buffer, rel.byteOffset, rel.byteLength);
   const entsize = t.section.entsize;
-  const base = t.section.offset;
   const secAddr = sec.addr;
   const limit = out.length;
   if (is64 && le && t.isRela && entsize === 24 && ((rel.byteOffset + base) & 3) === 0) {
-    applyRela64Le(elf, sec, t, out, values);
+    applyRela64Le(elf, sec, t, out, values, new Uint32Array(rel.buffer, rel.byteOffset + base, n * 6), first);
     return;
   }
   let lastType = -1;
   let kind: RelocKind = NONE;
-  for (let i = 0; i < t.count; i++) {
-    const e = base + i * entsize;
+  for (let k = 0; k < n; k++) {
+    const i = first + k;
+    const e = base + k * entsize;
     let offset: number, sym: number, type: number, addend: number;
     if (is64) {
       const offLo = rv.getUint32(e + (le ? 0 : 4), le);
@@ -179,11 +198,11 @@ function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint
       addend = t.isRela ? rv.getInt32(e + 8, le) : 0;
     }
     if (type !== lastType) {
-      const k = relocKind(machine, type);
-      if (k === undefined) {
+      const rk = relocKind(machine, type);
+      if (rk === undefined) {
         throw new DwarfError(`unsupported relocation type ${type} for machine ${machine} in ${t.section.name}`, { file, section: t.section.name, offset: i * entsize });
       }
-      kind = k;
+      kind = rk;
       lastType = type;
     }
     const width = kind.width;
@@ -213,16 +232,14 @@ function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint
 }
 
 /**
- * applyTable for the common case (ELF64 little-endian RELA, table 4-byte aligned in memory): the
- * entries are read as 32-bit words instead of through DataView, and anything unusual (an offset
- * of 2^32 or more, a PC-relative type, a bad place or symbol) goes through the checked path of
- * `applyChecked`; same results, same errors.
+ * applyEntries for the common case (ELF64 little-endian RELA, entries 4-byte aligned in memory):
+ * `u` holds the entries as 32-bit words, the first being entry `first` of the table. Anything
+ * unusual (an offset of 2^32 or more, a PC-relative type, a bad place or symbol) goes through the
+ * checked path of `applyChecked`; same results, same errors.
  */
-function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, values: Float64Array): void {
+function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, values: Float64Array, u: Uint32Array, first: number): void {
   const machine = elf.header.machine;
-  const rel = elf.bytes;
-  const n = t.count;
-  const u = new Uint32Array(rel.buffer, rel.byteOffset + t.section.offset, n * 6);
+  const n = u.length / 6;
   const nsyms = values.length;
   const limit = out.length;
   let lastType = -1;
@@ -234,7 +251,7 @@ function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: U
     if (type !== lastType) {
       const k = relocKind(machine, type);
       if (k === undefined) {
-        throw new DwarfError(`unsupported relocation type ${type} for machine ${machine} in ${t.section.name}`, { file: elf.fileName, section: t.section.name, offset: i * 24 });
+        throw new DwarfError(`unsupported relocation type ${type} for machine ${machine} in ${t.section.name}`, { file: elf.fileName, section: t.section.name, offset: (first + i) * 24 });
       }
       kind = k;
       width = k.width;
@@ -247,7 +264,7 @@ function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: U
     const s = sym < nsyms ? values[sym] : NaN;
     const addend = (u[j + 5] | 0) * TWO32 + u[j + 4];
     if (u[j + 1] !== 0 || pcrel || offset + width > limit || s !== s) {
-      applyChecked(elf, sec, t, out, values, i, u[j + 1] * TWO32 + offset, sym, addend, kind);
+      applyChecked(elf, sec, t, out, values, first + i, u[j + 1] * TWO32 + offset, sym, addend, kind);
       continue;
     }
     const v = s + addend;

@@ -1,5 +1,6 @@
 // The ELF reader: parseElf turns a buffer into an ElfFile with headers, sections, symbols and relocations.
 
+import type { SectionsOnDisk } from './on-disk.js';
 import { ElfError } from '../common/errors.js';
 import { ByteReader, MAX_SAFE_HI, TWO32, cString, hex } from './bytes.js';
 import { decompressSectionBytes } from './compressed.js';
@@ -244,6 +245,11 @@ export class ElfFile {
   readonly shstrndx: number;
   /** The appended module signature, or null. */
   readonly signature: ModuleSignature | null;
+  /**
+   * Sections whose bytes are not in `bytes` but still in the file (a sparse read left them there);
+   * null when every section's bytes are in the buffer.
+   */
+  readonly onDisk: SectionsOnDisk | null;
 
   private byName: Map<string, ElfSection> | undefined;
   private symtabCache: SymbolTable | null | undefined;
@@ -255,7 +261,7 @@ export class ElfFile {
   /** Use `parseElf`. */
   constructor(init: {
     fileName?: string; fileBytes: Uint8Array; bytes: Uint8Array; reader: ByteReader; is64: boolean; le: boolean; header: ElfHeader;
-    sections: ElfSection[]; shstrndx: number; signature: ModuleSignature | null;
+    sections: ElfSection[]; shstrndx: number; signature: ModuleSignature | null; onDisk?: SectionsOnDisk | null;
   }) {
     this.fileName = init.fileName;
     this.fileBytes = init.fileBytes;
@@ -269,6 +275,7 @@ export class ElfFile {
     this.sections = init.sections;
     this.shstrndx = init.shstrndx;
     this.signature = init.signature;
+    this.onDisk = init.onDisk ?? null;
   }
 
   /** Number of sections (resolved through extended numbering). */
@@ -299,13 +306,14 @@ export class ElfFile {
   }
 
   /**
-   * A section's bytes as a zero-copy view into the input (empty for SHT_NOBITS and SHT_NULL).
+   * A section's bytes as a zero-copy view into the input (empty for SHT_NOBITS and SHT_NULL), or
+   * read from the file into a new buffer when the section was left on disk (see `onDisk`).
    * With `{decompress: true}` a SHF_COMPRESSED section is decompressed into a new buffer.
    */
   sectionData(sec: ElfSection | number, opts: SectionDataOptions = {}): Uint8Array {
     const s = typeof sec === 'number' ? this.section(sec) : sec;
     const size = s.fileSize;
-    const raw = this.bytes.subarray(s.offset, s.offset + size);
+    const raw = this.onDisk !== null && this.onDisk.has(s.index) ? this.onDisk.readAll(s) : this.bytes.subarray(s.offset, s.offset + size);
     if (opts.decompress && (s.flags & SHF_COMPRESSED) !== 0 && size > 0) {
       return decompressSectionBytes(raw, { file: this.fileName, section: s.name, fileOffset: s.offset, is64: this.is64, le: this.le });
     }
@@ -389,11 +397,17 @@ export class ElfFile {
   }
 }
 
+/** Options for `parseElf`. */
+export interface ParseElfOptions {
+  /** Sections whose bytes were left in the file (the buffer has zeros there); see ElfFile.onDisk. */
+  onDisk?: SectionsOnDisk | null;
+}
+
 /**
  * Parse an ELF32 or ELF64 file of either byte order. A module signature appended after the ELF
  * image is detected and split off first. Malformed input throws `ElfError` with the offending file offset.
  */
-export function parseElf(input: Uint8Array, fileName?: string): ElfFile {
+export function parseElf(input: Uint8Array, fileName?: string, opts: ParseElfOptions = {}): ElfFile {
   // A Node Buffer's slice() is a view; every section view handed out must copy on slice().
   const buf = plainBytes(input);
   const file = fileName;
@@ -465,7 +479,7 @@ export function parseElf(input: Uint8Array, fileName?: string): ElfFile {
     throw new ElfError(`e_shnum is ${header.shnumRaw} but e_shoff is 0`, { file, offset: E.shnum });
   }
 
-  return new ElfFile({ fileName, fileBytes: buf, bytes, reader: r, is64, le, header, sections, shstrndx, signature });
+  return new ElfFile({ fileName, fileBytes: buf, bytes, reader: r, is64, le, header, sections, shstrndx, signature, onDisk: opts.onDisk });
 }
 
 function readSectionHeaders(r: ByteReader, shoff: number, count: number, shstrndx: number, is64: boolean, out: ElfSection[]): void {

@@ -19,7 +19,8 @@
 export * from './constants.js';
 export { alignUp } from './bytes.js';
 export { ElfFile, ElfSection, parseElf, hasElfMagic, EHDR32, EHDR64, SHDR32, SHDR64 } from './file.js';
-export type { ElfHeader, EhdrLayout, ShdrLayout, SectionDataOptions } from './file.js';
+export type { ElfHeader, EhdrLayout, ShdrLayout, SectionDataOptions, ParseElfOptions } from './file.js';
+export { SectionsOnDisk, type OnDiskState } from './on-disk.js';
 export { SymbolTable } from './symbols.js';
 export type { ElfSymbol } from './symbols.js';
 export { RelocationTable } from './relocations.js';

@@ -37,6 +37,11 @@ export class RelocationTable {
   readonly count: number;
   /** Number of symbols in the linked table (symbol indices must be below it), or -1 when sh_link is 0. */
   readonly symbolCount: number;
+  /**
+   * True when the table's bytes were left in the file (ElfFile.onDisk): its entries are then read
+   * through `ElfFile.onDisk`, and the accessors here refuse to read the zeros in the buffer.
+   */
+  readonly onDisk: boolean;
 
   private readonly file: ElfFile;
   private readonly view: DataView;
@@ -55,6 +60,7 @@ export class RelocationTable {
     this.le = file.le;
     this.is64 = file.is64;
     this.isRela = sec.type === SHT_RELA;
+    this.onDisk = file.onDisk !== null && file.onDisk.has(sec.index);
     const want = file.is64 ? (this.isRela ? ELF64_RELA_SIZE : ELF64_REL_SIZE) : this.isRela ? ELF32_RELA_SIZE : ELF32_REL_SIZE;
     if (sec.entsize !== want) throw new ElfError(`relocation sh_entsize is ${sec.entsize}, expected ${want}`, where(S.entsize));
     if (sec.size % want !== 0) throw new ElfError(`relocation section size ${sec.size} is not a multiple of ${want}`, where(S.size));
@@ -75,8 +81,14 @@ export class RelocationTable {
     }
   }
 
+  /** Refuse to read entries that are not in the buffer (see `onDisk`). */
+  private inBuffer(): void {
+    if (this.onDisk) throw new ElfError('relocation table was left on disk; read it through ElfFile.onDisk', { file: this.file.fileName, section: this.section.name });
+  }
+
   /** File offset of entry `i`; throws `ElfError` if `i` is not an entry index. */
   entryOffset(i: number): number {
+    this.inBuffer();
     if (!(i >= 0 && i < this.count && Number.isInteger(i))) {
       throw new ElfError(`relocation index ${i} out of range (${this.count} entries)`, { file: this.file.fileName, section: this.section.name });
     }
@@ -95,6 +107,7 @@ export class RelocationTable {
 
   /** True when r_offset never decreases through the table (as linkers write them). */
   isSortedByOffset(): boolean {
+    this.inBuffer();
     const v = this.view;
     const le = this.le;
     const at = v.byteOffset + this.base;
@@ -129,6 +142,7 @@ export class RelocationTable {
 
   /** Every r_offset, in table order; throws `ElfError` when one is 2^53 or more. */
   offsets(): Float64Array {
+    this.inBuffer();
     const out = new Float64Array(this.count);
     const v = this.view;
     const le = this.le;

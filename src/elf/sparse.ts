@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { BtfpostError, readError } from '../common/errors.js';
 import { EI_CLASS, EI_DATA, ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, SHT_SYMTAB } from './constants.js';
 import { hasElfMagic, parseElf, type ElfFile, type ElfSection } from './file.js';
+import { SectionsOnDisk } from './on-disk.js';
 
 /** An ELF read sparsely: `bytes` has the file's length, but only the parts asked for were read. */
 export interface SparseElf {
@@ -18,9 +19,10 @@ export interface SparseElf {
 export interface SparseWants {
   /**
    * Sections whose contents are read (a symbol table's string table comes with it); `all` is the
-   * whole section list, for looking up the target of a relocation section.
+   * whole section list, for looking up the target of a relocation section. 'later': not read now,
+   * but left on disk to be read when used (ElfFile.onDisk), a piece at a time if the user can.
    */
-  section: (s: ElfSection, all: readonly ElfSection[]) => boolean;
+  section: (s: ElfSection, all: readonly ElfSection[]) => boolean | 'later';
   /** Bytes read at the end of the file (e.g. for a module signature marker); 0 by default. */
   tail?: number;
   /**
@@ -48,7 +50,8 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
     throw readError(path, e);
   };
   try {
-    const size = (await fh.stat().catch(fail)).size;
+    const st = await fh.stat().catch(fail);
+    const size = st.size;
     const bytes = wants.alloc ? wants.alloc(size) : new Uint8Array(size);
     const read = async (off: number, len: number) => {
       const end = Math.min(size, off + len);
@@ -87,15 +90,23 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
       await read(s.offset, s.fileSize);
       elf = parseElf(bytes, path);
     }
+    const later: number[] = [];
     for (const s of elf.sections) {
-      if (s.index === 0 || !wants.section(s, elf.sections)) continue;
+      if (s.index === 0) continue;
+      const want = wants.section(s, elf.sections);
+      if (want === 'later') {
+        if (s.fileSize > 0) later.push(s.index);
+        continue;
+      }
+      if (!want) continue;
       await read(s.offset, s.fileSize);
       if (s.type === SHT_SYMTAB && s.link !== 0 && s.link < elf.sections.length) {
         const str = elf.sections[s.link];
         await read(str.offset, str.fileSize);
       }
     }
-    return { elf: parseElf(bytes, path), bytes, size };
+    const onDisk = later.length === 0 ? null : new SectionsOnDisk({ path, dev: st.dev, ino: st.ino, size, mtimeMs: st.mtimeMs, sections: later });
+    return { elf: parseElf(bytes, path, { onDisk }), bytes, size };
   } finally {
     await fh.close();
   }

@@ -10,17 +10,19 @@ import { DEBUG_SECTIONS } from '../dwarf/index.js';
 const READ_DEBUG = new Set<string>([...DEBUG_SECTIONS, ...DEBUG_SECTIONS.map((n) => `.z${n.slice(1)}`)]);
 
 /**
- * Whether encoding reads the contents of section `s` (`all`: the file's sections): the debug
- * sections the DWARF reader loads and the relocations that apply to them, the symbol tables
- * (their string tables come with them) and `.BTF_ids` (kfuncs). Everything else (code, data, line
+ * Whether encoding reads the contents of section `s` (`all`: the file's sections), for
+ * readElfSparse: the debug sections the DWARF reader loads, the symbol tables (their string
+ * tables come with them) and `.BTF_ids` (kfuncs). The relocations that apply to debug sections
+ * are used once, a piece at a time, so they stay on disk until then ('later'): i915.ko's
+ * .rela.debug_info (76 MB) is larger than its .debug_info. Everything else (code, data, line
  * tables, call frame information) is only seen through its section header, so a large vmlinux
  * can be read without it.
  */
-export function encoderReadsSection(s: ElfSection, all: readonly ElfSection[]): boolean {
+export function encoderReadsSection(s: ElfSection, all: readonly ElfSection[]): boolean | 'later' {
   if (s.type === SHT_SYMTAB || s.type === SHT_SYMTAB_SHNDX) return true;
   if (s.type === SHT_REL || s.type === SHT_RELA) {
     const target = all[s.info];
-    return target !== undefined && READ_DEBUG.has(target.name);
+    return target !== undefined && READ_DEBUG.has(target.name) ? 'later' : false;
   }
   return READ_DEBUG.has(s.name) || s.name === '.BTF_ids';
 }
@@ -174,10 +176,13 @@ export function sectionOfAddress(elf: ElfFile, addrs: Float64Array, addr: number
  */
 export class RelocTargets {
   private readonly elf: ElfFile;
+  private readonly secAddr: Float64Array;
   private readonly tables = new Map<string, RelocIndex>();
 
-  constructor(elf: ElfFile) {
+  /** `secAddr`: the section addresses of `sectionAddresses(elf)`. */
+  constructor(elf: ElfFile, secAddr: Float64Array) {
     this.elf = elf;
+    this.secAddr = secAddr;
   }
 
   /** Section index of the symbol relocated into `name` at `offset`, or -1. */
@@ -198,6 +203,7 @@ export class RelocTargets {
       else hi = mid;
     }
     if (lo === 0 || offs[lo - 1] !== offset) return -1;
+    if (t.shndx !== null) return t.shndx[lo - 1];
     let k = order === null ? lo - 1 : order[lo - 1];
     for (const rt of t.tables) {
       if (k < rt.count) return this.symbolSection(rt, k);
@@ -228,8 +234,9 @@ export class RelocTargets {
   private build(name: string): RelocIndex {
     const sec = this.elf.sectionByName(name);
     const tables = sec === undefined ? [] : this.elf.relocationsFor(sec).filter((t) => t.symtab !== 0);
+    if (tables.some((t) => t.onDisk)) return this.buildFromDisk(tables);
     // The usual case, one table in offset order, needs no copy of the offsets.
-    if (tables.length === 1 && tables[0].isSortedByOffset()) return { tables, offs: null, order: null };
+    if (tables.length === 1 && tables[0].isSortedByOffset()) return { tables, offs: null, order: null, shndx: null };
     const parts = tables.map((t) => t.offsets());
     const n = parts.reduce((a, p) => a + p.length, 0);
     const offs = parts.length === 1 ? parts[0] : new Float64Array(n);
@@ -247,10 +254,72 @@ export class RelocTargets {
         break;
       }
     }
-    if (sorted) return { tables, offs, order: null };
+    if (sorted) return { tables, offs, order: null, shndx: null };
     // Stable sort by offset (later entries stay after earlier ones at the same offset).
     const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => offs[a] - offs[b] || a - b);
-    return { tables, offs: Float64Array.from(order, (i) => offs[i]), order };
+    return { tables, offs: Float64Array.from(order, (i) => offs[i]), order, shndx: null };
+  }
+
+  /**
+   * The index for tables left on disk (ElfFile.onDisk), read a piece at a time. Only the entries
+   * whose symbol lies in a section with an address are kept (most of a .debug_info's point at
+   * other debug sections): for the others an address and the place's own value are the same, so
+   * the answer is the same whether the place is found or not.
+   */
+  private buildFromDisk(tables: RelocationTable[]): RelocIndex {
+    const elf = this.elf;
+    const secAddr = this.secAddr;
+    const le = elf.le;
+    const is64 = elf.is64;
+    // Room for every entry: pages past the kept ones are never touched.
+    const total = tables.reduce((a, t) => a + t.count, 0);
+    let offs = new Float64Array(total);
+    let shndx = new Int32Array(total);
+    let n = 0;
+    for (const t of tables) {
+      // Per symbol: its section when that has an address, else 0.
+      const st = elf.symbolTable(t.symtab);
+      const symSec = new Int32Array(st.count);
+      for (let i = 0; i < st.count; i++) {
+        const sh = st.shndx(i);
+        if (sh > 0 && sh < secAddr.length && secAddr[sh] !== 0) symSec[i] = sh;
+      }
+      const nsyms = symSec.length;
+      const entsize = t.section.entsize;
+      elf.onDisk!.forEachPiece(t.section, 65536 * entsize, (piece) => {
+        const count = Math.floor(piece.length / entsize);
+        if (is64 && le && entsize === 24) {
+          // Whole 32-bit words (the piece buffer is aligned): offset lo, hi, type, symbol.
+          const u = new Uint32Array(piece.buffer, piece.byteOffset, count * 6);
+          for (let j = 0; j < u.length; j += 6) {
+            const sym = u[j + 3];
+            const sh = sym < nsyms ? symSec[sym] : 0;
+            if (sh === 0) continue;
+            offs[n] = u[j + 1] * 4294967296 + u[j];
+            shndx[n++] = sh;
+          }
+          return;
+        }
+        const v = new DataView(piece.buffer, piece.byteOffset, piece.byteLength);
+        for (let e = 0; e < count * entsize; e += entsize) {
+          const sym = is64 ? v.getUint32(e + 8 + (le ? 4 : 0), le) : v.getUint32(e + 4, le) >>> 8;
+          const sh = sym < nsyms ? symSec[sym] : 0;
+          if (sh === 0) continue;
+          offs[n] = is64 ? v.getUint32(e + (le ? 4 : 0), le) * 4294967296 + v.getUint32(e + (le ? 0 : 4), le) : v.getUint32(e, le);
+          shndx[n++] = sh;
+        }
+      });
+    }
+    offs = offs.subarray(0, n);
+    shndx = shndx.subarray(0, n);
+    for (let i = 1; i < n; i++) {
+      if (offs[i] < offs[i - 1]) {
+        // Stable sort by offset (later entries stay after earlier ones at the same offset).
+        const order = Int32Array.from({ length: n }, (_, k) => k).sort((a, b) => offs[a] - offs[b] || a - b);
+        return { tables, offs: Float64Array.from(order, (k) => offs[k]), order: null, shndx: Int32Array.from(order, (k) => shndx[k]) };
+      }
+    }
+    return { tables, offs, order: null, shndx };
   }
 }
 
@@ -261,6 +330,8 @@ interface RelocIndex {
   offs: Float64Array | null;
   /** Entry number (counted across `tables`) of each sorted offset; null when already in order. */
   order: Int32Array | null;
+  /** When set, the symbol's section for each sorted offset (tables read from disk). */
+  shndx: Int32Array | null;
 }
 
 /** STT_OBJECT symbol names per section index, for pahole's variable_in_sec check. */

@@ -173,9 +173,9 @@ export class Encoder {
     const symtab = elf.symbols();
     this.funcs = new ElfFunctions(symtab);
     this.objects = new ObjectSymbols(symtab);
-    this.relocs = new RelocTargets(elf);
     this.isRel = elf.header.type === ET_REL;
     this.secAddr = sectionAddresses(elf);
+    this.relocs = new RelocTargets(elf, this.secAddr);
     const n = elf.sections.length;
     this.secInclude = new Uint8Array(n);
     this.secinfo = new Array(n);

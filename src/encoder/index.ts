@@ -3,7 +3,7 @@
 import type { Btf } from '../btf/index.js';
 import { dedupBtf } from '../btf/dedup/index.js';
 import { listKfuncs } from '../btfids/index.js';
-import { DW_LANG_Rust, openDwarf, type DwarfFile } from '../dwarf/index.js';
+import { DEBUG_SECTIONS, DW_LANG_Rust, openDwarf, type DwarfFile } from '../dwarf/index.js';
 import type { ElfFile } from '../elf/index.js';
 import { ChunkMergeError, Encoder, type EncodeStats, type EncodedChunk } from './encoder.js';
 import type { ChunkJob } from './worker.js';
@@ -184,10 +184,14 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     shared = new SharedArrayBuffer(bytes.length);
     new Uint8Array(shared).set(bytes);
   }
-  // A relocated .debug_info (a module's) is a shared copy: the workers read it instead of each
-  // relocating their own (i915.ko: 53 MB and ~0.15 s a thread).
-  const info = dwarf.section('.debug_info');
-  const sections: Record<string, Uint8Array> = info !== null && info.buffer instanceof SharedArrayBuffer && info.buffer !== shared ? { '.debug_info': info } : {};
+  // Relocated debug sections (a module's) are shared copies: the workers read them instead of
+  // each relocating their own (i915.ko's .debug_info: 53 MB and ~0.15 s a thread), and they need
+  // no relocation tables, which may still be on disk.
+  const sections: Record<string, Uint8Array> = {};
+  for (const name of DEBUG_SECTIONS) {
+    const data = dwarf.section(name);
+    if (data !== null && data.buffer !== shared) sections[name] = data;
+  }
   const baseRaw = base ? serializeBtf(base) : null;
   // This thread encodes the first run itself while workers encode the others.
   const workers: Worker[] = [];
@@ -195,7 +199,7 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     const w = new Worker(new URL('./worker.js', import.meta.url));
     workers.push(w);
     const job: ChunkJob = {
-      file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, base: baseRaw, features, langExclude, kfuncs,
+      file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, onDisk: elf.onDisk?.state ?? null, base: baseRaw, features, langExclude, kfuncs,
       from, to: bounds[i + 2], first: false, sections,
     };
     w.once('message', (m: { ok: boolean; chunk?: EncodedChunk; name?: string; message?: string }) => {

@@ -1,7 +1,7 @@
 // Worker thread of a parallel encoding: encodes one contiguous run of units and sends it back.
 
 import { parentPort } from 'node:worker_threads';
-import { parseElf } from '../elf/index.js';
+import { parseElf, SectionsOnDisk, type OnDiskState } from '../elf/index.js';
 import { openDwarf } from '../dwarf/index.js';
 import { parseBtf } from '../btf/wire/parse.js';
 import { Encoder } from './encoder.js';
@@ -13,6 +13,8 @@ export interface ChunkJob {
   fileOffset: number;
   fileLength: number;
   fileName?: string;
+  /** Sections of the file left on disk by the first thread's sparse read (ElfFile.onDisk). */
+  onDisk: OnDiskState | null;
   base: Uint8Array | null;
   features: EncodeFeatures;
   langExclude: number[];
@@ -20,13 +22,14 @@ export interface ChunkJob {
   from: number;
   to: number;
   first: boolean;
-  /** Debug sections the first thread already relocated, in shared memory (see OpenDwarfOptions.loaded). */
+  /** Debug sections the first thread already decompressed or relocated (see OpenDwarfOptions.loaded). */
   sections: Record<string, Uint8Array>;
 }
 
 parentPort!.once('message', (job: ChunkJob) => {
   try {
-    const elf = parseElf(new Uint8Array(job.file, job.fileOffset, job.fileLength), job.fileName);
+    const onDisk = job.onDisk === null ? null : new SectionsOnDisk(job.onDisk);
+    const elf = parseElf(new Uint8Array(job.file, job.fileOffset, job.fileLength), job.fileName, { onDisk });
     const base = job.base ? parseBtf(job.base) : null;
     const enc = new Encoder(elf, openDwarf(elf, { loaded: job.sections }), {
       base, features: job.features, langExclude: job.langExclude, kfuncs: job.kfuncs, afterFirstChunk: !job.first,

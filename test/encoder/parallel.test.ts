@@ -33,6 +33,19 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'encoder', 'worker.js')))('parall
       expect(r.threads).toBe(jobs);
       expect(Buffer.compare(r.bytes, one.bytes)).toBe(0);
     }
+    // Read sparsely, with the DWARF relocations left on disk (as `encode -j --detached` reads):
+    // this thread relocates every debug section the workers need, and the bytes are the same.
+    const { readElfSparse } = (await dist('elf/index.js')) as typeof import('../../src/elf/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'btfpost-par-sparse-'));
+    const ko = join(dir, 'tcp_bbr.ko');
+    writeFileSync(ko, fixture('postlink/tcp_bbr.pre-btf.ko.gz'));
+    for (const jobs of [2, 3]) {
+      const { elf } = await readElfSparse(ko, { section: api.encoderReadsSection, alloc: (n) => new Uint8Array(new SharedArrayBuffer(n)) });
+      expect(elf.onDisk).not.toBeNull();
+      const r = await api.encodeBtfFrom({ elf }, { base, features, jobs, minBytes: 0 });
+      expect(r.stats.threads).toBe(jobs);
+      expect(Buffer.compare(serializeBtf(r.btf), one.bytes)).toBe(0);
+    }
     // With the default threshold a module this small stays in one thread.
     expect((await run(2)).threads).toBe(1);
     expect(api.PARALLEL_MIN_BYTES).toBeGreaterThan(fixture('postlink/tcp_bbr.pre-btf.ko.gz').length);
