@@ -279,7 +279,7 @@ describe('btfpost resolve-ids', () => {
 
 // The built program, as kbuild would run it (needs dist/).
 const BIN = join(ROOT, 'bin', 'btfpost-resolve_btfids');
-const built = existsSync(join(ROOT, 'dist', 'bundle', 'resolve-ids.js'));
+const built = existsSync(join(ROOT, 'dist', 'bundle', 'resolve-ids.cjs'));
 
 describe.skipIf(!built)('bin/btfpost-resolve_btfids (needs dist/)', () => {
   it('runs as an executable and resolves a module in place', () => {

@@ -9,7 +9,7 @@ import { CheckReportSchema } from '../../src/pipeline/check.js';
 
 // These run the built CLI (bin/btfpost -> dist/), as a user would after `npm ci`.
 const BIN = join(ROOT, 'bin', 'btfpost');
-const built = existsSync(join(ROOT, 'dist', 'bundle', 'btfpost.js'));
+const built = existsSync(join(ROOT, 'dist', 'bundle', 'btfpost.cjs'));
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'latin1', maxBuffer: 1 << 28 });
 
 describe.skipIf(!built)('btfpost command line (needs dist/, built by npm ci)', () => {

@@ -26,7 +26,7 @@ function skipReason(): string | null {
   if (!existsSync(join(KROOT, 'Makefile'))) return `no kbuild tree at ${KROOT}`;
   if (!existsSync(join(KROOT, 'vmlinux'))) return `${KROOT}/vmlinux is missing (the reference builds linked it to ${C}/vmlinux)`;
   if (!existsSync(join(C, 'oot-build-distilled', SET, `${MODULE}.ko`))) return `no reference build of ${SET}`;
-  if (!existsSync(join(ROOT, 'dist', 'bundle', 'pahole.js'))) return 'dist/ is not built';
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'pahole.cjs'))) return 'dist/ is not built';
   return null;
 }
 

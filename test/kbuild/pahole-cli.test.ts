@@ -110,7 +110,7 @@ describe('btfpost-pahole option parsing', () => {
 });
 
 const BIN = join(ROOT, 'bin');
-const built = existsSync(join(ROOT, 'dist', 'bundle', 'pahole.js'));
+const built = existsSync(join(ROOT, 'dist', 'bundle', 'pahole.cjs'));
 const run = (prog: string, ...args: string[]) => spawnSync(process.execPath, [join(BIN, prog), ...args], { encoding: 'utf8' });
 
 describe.skipIf(!built)('btfpost-pahole program (needs dist/)', () => {

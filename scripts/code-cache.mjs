@@ -1,0 +1,76 @@
+// Writes the V8 code cache of each bundled program (dist/bundle/NAME.cjs.cache, loaded by
+// bin/load-bundle.js). Each program is run in a process of its own on the example in testdata/
+// (the post-link job, encoding, dumping, resolving .BTF_ids, with and without a base cache entry),
+// then the cache is taken: it holds the bytecode of every function those runs called, which a cold
+// process would otherwise compile. Without testdata/ (an installed package) the cache holds the
+// parsed program only. The file carries digests of the source and of itself (see
+// bin/load-bundle.js). Usage: node scripts/code-cache.mjs
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const PROGRAMS = { btfpost: 'main', pahole: 'mainPahole', 'resolve-ids': 'mainResolveBtfids' };
+const FEATURES = 'encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs,distilled_base';
+
+/** Command lines each program runs to train its cache, given the example's files. */
+function workloads(name, f) {
+  switch (name) {
+    case 'btfpost':
+      return [
+        [f.ko, '--base', f.base, '--distilled-base', '-o', join(f.dir, 'a.ko')],
+        [f.ko, '--base', f.base, '--distilled-base', '-o', join(f.dir, 'b.ko')],
+        ['encode', f.ko, '--btf_base', f.base, `--btf_features=${FEATURES}`, '--detached', join(f.dir, 'a.btf')],
+        ['dump', join(f.dir, 'a.ko'), '-B', f.base],
+      ];
+    case 'pahole':
+      copyFileSync(f.ko, join(f.dir, 'p.ko'));
+      return [
+        ['--btf_base', f.base, `--btf_features=${FEATURES}`, `--btf_encode_detached=${join(f.dir, 'p.btf')}`, f.ko],
+        ['-J', '--btf_base', f.base, `--btf_features=${FEATURES}`, join(f.dir, 'p.ko')],
+      ];
+    case 'resolve-ids':
+      copyFileSync(join(f.dir, 'a.ko'), join(f.dir, 'r.ko'));
+      return [['-b', f.base, join(f.dir, 'r.ko')], ['-b', f.base, join(f.dir, 'r.ko')]];
+  }
+  return [];
+}
+
+if (process.argv[2] === '--train') {
+  // One program, in this process: run its workloads, then write what V8 compiled.
+  const [name, dir] = process.argv.slice(3);
+  const { loadBundle, codeCacheFile } = await import(join(root, 'bin', 'load-bundle.js'));
+  const { exports, script, source } = loadBundle(name);
+  if (dir) {
+    const f = { dir, ko: join(dir, 'in.ko'), base: join(dir, 'vmlinux.btf') };
+    for (const args of workloads(name, f)) {
+      const code = await exports[PROGRAMS[name]](args);
+      if (code !== 0) throw new Error(`${name} ${args.join(' ')}: exit ${code}`);
+    }
+  }
+  writeFileSync(join(root, 'dist', 'bundle', `${name}.cjs.cache`), codeCacheFile(source, script.createCachedData()));
+} else {
+  const ko = join(root, 'testdata', 'postlink', 'tcp_bbr.pre-btf.ko.gz');
+  const base = join(root, 'testdata', 'btf', 'vmlinux-6.12.btf.gz');
+  const example = existsSync(ko) && existsSync(base);
+  const dir = mkdtempSync(join(tmpdir(), 'btfpost-code-cache-'));
+  try {
+    if (example) {
+      writeFileSync(join(dir, 'in.ko'), gunzipSync(readFileSync(ko)));
+      writeFileSync(join(dir, 'vmlinux.btf'), gunzipSync(readFileSync(base)));
+    }
+    for (const name of Object.keys(PROGRAMS)) {
+      rmSync(join(root, 'dist', 'bundle', `${name}.cjs.cache`), { force: true });
+      // The base cache of these runs stays in the temporary directory.
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--train', name, ...(example ? [dir] : [])], {
+        stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BTFPOST_CACHE_DIR: join(dir, 'cache') },
+      });
+      if (r.status !== 0) throw new Error(`code cache for ${name}: training run failed (exit ${r.status})`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,70 @@
+// The programs of bin/ load their bundle with the code cache built next to it; a cache V8 cannot
+// use (damaged, or from another Node) only makes the start slower.
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/testdata.js';
+
+const PROGRAMS = ['btfpost', 'pahole', 'resolve-ids'];
+const built = PROGRAMS.every((p) => existsSync(join(ROOT, 'dist', 'bundle', `${p}.cjs.cache`)));
+const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+
+/** What loadBundle(name) of `binDir`/load-bundle.js says about the cache, from a fresh process. */
+function cacheUsed(binDir: string, name: string): boolean {
+  const probe = `import(${JSON.stringify(join(binDir, 'load-bundle.js'))}).then((m) => console.log(m.loadBundle(${JSON.stringify(name)}).cacheUsed))`;
+  const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.trim() === 'true';
+}
+
+describe.skipIf(!built)('bundled programs and their code cache (needs dist/, built by npm ci)', () => {
+  it('this Node takes the cache built for each program', () => {
+    for (const p of PROGRAMS) expect(cacheUsed(join(ROOT, 'bin'), p), p).toBe(true);
+  });
+
+  it('a damaged or missing cache is not used, and the program runs the same', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
+    copyFileSync(join(ROOT, 'bin', 'load-bundle.js'), join(dir, 'bin', 'load-bundle.js'));
+    copyFileSync(join(ROOT, 'bin', 'btfpost'), join(dir, 'bin', 'btfpost'));
+    copyFileSync(join(ROOT, 'dist', 'bundle', 'btfpost.cjs'), join(dir, 'dist', 'bundle', 'btfpost.cjs'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    const run = () => spawnSync(process.execPath, [join(dir, 'bin', 'btfpost'), '--version'], { encoding: 'utf8' });
+    // No cache file.
+    expect(cacheUsed(join(dir, 'bin'), 'btfpost')).toBe(false);
+    expect(run().stdout.trim()).toBe(version);
+    // The cache as built is taken from the copy too.
+    const good = readFileSync(join(ROOT, 'dist', 'bundle', 'btfpost.cjs.cache'));
+    writeFileSync(join(dir, 'dist', 'bundle', 'btfpost.cjs.cache'), good);
+    expect(cacheUsed(join(dir, 'bin'), 'btfpost')).toBe(true);
+    // Damaged in its header, in V8's data (which V8 would deserialize and abort on), or cut short.
+    const variants: Array<[string, Buffer]> = [];
+    const header = Buffer.from(good);
+    header[3] ^= 0xff;
+    variants.push(['header', header]);
+    const data = Buffer.from(good);
+    for (let i = 100000; i < data.length; i += 50000) data[i] ^= 0xff;
+    variants.push(['data', data]);
+    variants.push(['short', good.subarray(0, 40)]);
+    for (const [what, bytes] of variants) {
+      writeFileSync(join(dir, 'dist', 'bundle', 'btfpost.cjs.cache'), bytes);
+      expect(cacheUsed(join(dir, 'bin'), 'btfpost'), what).toBe(false);
+      const r = run();
+      expect(r.status, `${what}: ${r.stderr}`).toBe(0);
+      expect(r.stdout.trim()).toBe(version);
+    }
+    // A source of the same length that is not the one the cache was made for (V8 compares only
+    // the length).
+    writeFileSync(join(dir, 'dist', 'bundle', 'btfpost.cjs.cache'), good);
+    const source = readFileSync(join(ROOT, 'dist', 'bundle', 'btfpost.cjs'), 'latin1');
+    const edited = source.replace(/btfpost: internal error: /, 'btfpost: INTERNAL ERROR: ');
+    expect(edited.length).toBe(source.length);
+    expect(edited).not.toBe(source);
+    writeFileSync(join(dir, 'dist', 'bundle', 'btfpost.cjs'), edited, 'latin1');
+    expect(cacheUsed(join(dir, 'bin'), 'btfpost')).toBe(false);
+    expect(run().stdout.trim()).toBe(version);
+  });
+});
