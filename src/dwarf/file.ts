@@ -138,13 +138,22 @@ export class DwarfFile {
    * @throws DwarfError naming .debug_abbrev when the table is malformed.
    */
   abbrevTable(offset: number, shape: UnitShape): AbbrevTable {
-    const key = `${offset}/${shape.addrSize}/${shape.offsetSize}/${shape.version <= 2 ? 2 : 3}`;
+    const key = abbrevKey(offset, shape);
     let t = this.tables.get(key);
     if (t === undefined) {
       t = compileAbbrevTable(this.abbrev, offset, shape, { file: this.fileName });
       this.tables.set(key, t);
     }
     return t;
+  }
+
+  /**
+   * Forget the compiled abbreviation table of `unit` (for a reader done with the unit: tables are
+   * compiled per unit and a vmlinux has thousands). It is compiled again if used again.
+   */
+  releaseAbbrevs(unit: Unit): void {
+    this.tables.delete(abbrevKey(unit.abbrevOffset, unit));
+    unit.forgetAbbrevs();
   }
 
   /**
@@ -248,6 +257,11 @@ export class DwarfFile {
   private stringTable(): StringTable {
     return (this.strTable ??= new StringTable([this.info, this.section('.debug_str'), this.section('.debug_line_str')], this.fileName));
   }
+}
+
+/** The key of a compiled abbreviation table: its offset and what of the unit's shape compiling depends on. */
+function abbrevKey(offset: number, shape: UnitShape): string {
+  return `${offset}/${shape.addrSize}/${shape.offsetSize}/${shape.version <= 2 ? 2 : 3}`;
 }
 
 /** Sections read through `openDwarf`, in the spelling of their ELF names. */

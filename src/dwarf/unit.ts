@@ -79,6 +79,11 @@ export class Unit {
     return (this.abbrevTable ??= this.dwarf.abbrevTable(this.abbrevOffset, this));
   }
 
+  /** Drop the reference to the compiled table (see DwarfFile.releaseAbbrevs). */
+  forgetAbbrevs(): void {
+    this.abbrevTable = undefined;
+  }
+
   /** Tag of the root DIE (DW_TAG_compile_unit, DW_TAG_partial_unit, DW_TAG_type_unit, ...), 0 for an empty unit. */
   get rootTag(): number {
     this.readRoot();

@@ -239,13 +239,20 @@ export class Encoder {
     if (maxLen > this.localId.length) this.localId = new Int32Array(maxLen);
     for (let i = from; i < to; i++) {
       const u = units[i];
-      if (u.rootTag !== D.DW_TAG_compile_unit) continue;
-      if (this.langExclude.includes(u.language)) {
-        this.stats.unitsSkipped++;
-        continue;
-      }
-      this.encodeUnit(u);
+      this.encodeUnitOf(u);
+      // Each unit is encoded once: its compiled abbreviations (vmlinux: ~2600 tables, ~90 MB)
+      // need not stay. A later reference into it compiles them again.
+      this.dwarf.releaseAbbrevs(u);
     }
+  }
+
+  private encodeUnitOf(u: D.Unit): void {
+    if (u.rootTag !== D.DW_TAG_compile_unit) return;
+    if (this.langExclude.includes(u.language)) {
+      this.stats.unitsSkipped++;
+      return;
+    }
+    this.encodeUnit(u);
   }
 
   /**

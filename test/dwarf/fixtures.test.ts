@@ -125,6 +125,21 @@ describe('fixture objects', () => {
     expect(facts.funcs.find((f) => f[0] === 'kstyle_exit')!.slice(2, 4)).toEqual(['0x4010d0', '0x4010e7']);
   });
 
+  it('a released abbreviation table is compiled again on use, and reads the same DIEs', () => {
+    const { dwarf } = open('gcc-x86_64-dwarf5-types.exec');
+    const before = count(dwarf);
+    const tables = dwarf.units().map((u) => u.abbrevs);
+    for (const u of dwarf.units()) dwarf.releaseAbbrevs(u);
+    // Compiled anew (not the released object), with the same content.
+    for (const [i, u] of dwarf.units().entries()) {
+      expect(u.abbrevs).not.toBe(tables[i]);
+      expect(Array.from(u.abbrevs.tag)).toEqual(Array.from(tables[i].tag));
+    }
+    const after = count(dwarf);
+    expect(after.dies).toBe(before.dies);
+    expect([...after.perTag]).toEqual([...before.perTag]);
+  });
+
   it('resolves DW_FORM_ref_sig8 into DWARF 5 type units', () => {
     const { dwarf } = open('gcc-x86_64-dwarf5-types.exec');
     const units = dwarf.units();
