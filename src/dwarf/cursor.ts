@@ -139,6 +139,9 @@ export class DieCursor {
 
   private setUnit(unit: Unit): void {
     this._unit = unit;
+    // A streamed .debug_info may have begun a new window since this cursor last moved.
+    this.dwarf.ensureLoaded(unit);
+    this.b = this.dwarf.info;
     const t = unit.abbrevs;
     this.tbl = t;
     this.dense = t.dense;
@@ -303,7 +306,7 @@ export class DieCursor {
    * @throws DwarfError when the offset is in no unit's DIE area or names a null entry.
    */
   dieAt(offset: DieOffset): number {
-    if (!(offset >= this.unitStart && offset < this.unitEnd)) this.setUnit(this.dwarf.unitAt(offset));
+    if (!(offset >= this.unitStart && offset < this.unitEnd) || this.b !== this.dwarf.info) this.setUnit(this.dwarf.unitAt(offset));
     if (this.b[offset] === 0) throw this.error(`offset 0x${offset.toString(16)} is a null entry, not a DIE`, offset);
     this.pos = offset;
     this.nextDepth = 0;

@@ -2,18 +2,32 @@
 
 import { inflateSync } from 'node:zlib';
 import { DwarfError } from '../common/errors.js';
-import type { ElfFile, ElfSection } from '../elf/index.js';
+import { SHF_COMPRESSED, type ElfFile, type ElfSection } from '../elf/index.js';
 import { compileAbbrevTable, type AbbrevTable, type UnitShape } from './abbrev.js';
 import { readOffset, readSized, TWO32 } from './bytes.js';
 import { DieCursor } from './cursor.js';
-import { relocateDebugSection } from './relocate.js';
+import { needsRelocation, relocateDebugSection } from './relocate.js';
 import { StringTable } from './strings.js';
 import { parseUnitHeader, type DieOffset, type Unit } from './unit.js';
 
 /** Gives a debug section's bytes (decompressed, relocated) by its `.debug_*` name, or null when absent. */
 export interface SectionLoader {
   load(name: string): Uint8Array | null;
+  /** .debug_info to be read from the file a window of units at a time, or null to `load` it whole. */
+  streamedInfo?(): StreamedSection | null;
 }
+
+/** A section read from the file on demand: `size` bytes, `reading` gives a reader over an open file. */
+export interface StreamedSection {
+  size: number;
+  reading<T>(fn: (read: (offset: number, into: Uint8Array) => void) => T): T;
+}
+
+/**
+ * Bytes of units a streamed .debug_info keeps loaded before the next unit not loaded yet starts
+ * a new window (the units of one window are read in one read).
+ */
+export const INFO_WINDOW_BYTES = 16 << 20;
 
 /**
  * A string reference: the string's offset in its section times 4 plus the section id
@@ -38,6 +52,8 @@ export interface DwarfSectionsOptions {
   le: boolean;
   /** File name for error messages. */
   fileName?: string;
+  /** Window size of a streamed .debug_info (INFO_WINDOW_BYTES by default). */
+  windowBytes?: number;
 }
 
 /**
@@ -49,8 +65,6 @@ export class DwarfFile {
   readonly fileName: string | undefined;
   /** True for little-endian targets. */
   readonly le: boolean;
-  /** The .debug_info bytes (relocated for ET_REL). */
-  readonly info: Uint8Array;
   /** The .debug_abbrev bytes. */
   readonly abbrev: Uint8Array;
 
@@ -61,6 +75,12 @@ export class DwarfFile {
   private strTable: StringTable | undefined;
   private signatures: Map<string, number> | undefined;
   private lastUnit: Unit | undefined;
+  private infoBytes: Uint8Array;
+  /** Set when .debug_info is streamed: where it comes from and which units `infoBytes` holds. */
+  private readonly stream: StreamedSection | null = null;
+  private readonly windowBytes: number;
+  private loadedUnits: Uint8Array | null = null;
+  private loadedBytes = 0;
 
   /**
    * Use `openDwarf` or `dwarfFromSections`.
@@ -70,12 +90,77 @@ export class DwarfFile {
     this.loader = loader;
     this.le = opts.le;
     this.fileName = opts.fileName;
-    const info = this.section('.debug_info');
+    this.windowBytes = opts.windowBytes ?? INFO_WINDOW_BYTES;
+    const stream = loader.streamedInfo?.() ?? null;
+    let info: Uint8Array | null;
+    if (stream !== null) {
+      // Section-sized, but only what is read into it is backed by memory.
+      this.stream = stream;
+      info = new Uint8Array(stream.size);
+    } else {
+      info = this.section('.debug_info');
+    }
     if (info === null) throw new DwarfError('no DWARF: the file has no .debug_info section', { file: this.fileName });
     const abbrev = this.section('.debug_abbrev');
     if (abbrev === null) throw new DwarfError('.debug_info without .debug_abbrev', { file: this.fileName, section: '.debug_abbrev' });
-    this.info = info;
+    this.infoBytes = info;
     this.abbrev = abbrev;
+  }
+
+  /**
+   * The .debug_info bytes (relocated for ET_REL), indexed by section offset. When .debug_info is
+   * streamed, only the units loaded since the last window began hold their bytes (see
+   * `beginUnit`); a cursor loads the unit it moves into.
+   */
+  get info(): Uint8Array {
+    return this.infoBytes;
+  }
+
+  /** Whether .debug_info is read from the file a window of units at a time. */
+  get streamed(): boolean {
+    return this.stream !== null;
+  }
+
+  /**
+   * Called before reading unit `u` from its start, in unit order: with a streamed .debug_info,
+   * when `u` is not loaded, a new window begins if the current one is full (the previous bytes
+   * are dropped, to be collected) and `u` is read with the units after it that fit.
+   */
+  beginUnit(u: Unit): void {
+    const loaded = this.loadedUnits;
+    if (loaded === null || loaded[u.index] !== 0) return;
+    if (this.loadedBytes > 0 && this.loadedBytes + (u.end - u.offset) > this.windowBytes) {
+      this.infoBytes = new Uint8Array(this.infoBytes.length);
+      loaded.fill(0);
+      this.loadedBytes = 0;
+      this.strTable?.replaceSection(STR_SECTION_INFO, this.infoBytes);
+    }
+    const list = this.units();
+    let last = u.index;
+    let bytes = u.end - u.offset;
+    while (last + 1 < list.length && loaded[last + 1] === 0) {
+      const next = list[last + 1];
+      if (this.loadedBytes + bytes + (next.end - next.offset) > this.windowBytes) break;
+      bytes += next.end - next.offset;
+      last++;
+    }
+    this.readInfo(u.offset, list[last].end);
+    loaded.fill(1, u.index, last + 1);
+    this.loadedBytes += bytes;
+  }
+
+  /** Make sure the bytes of unit `u` are in `info` (streamed .debug_info; otherwise they always are). */
+  ensureLoaded(u: Unit): void {
+    const loaded = this.loadedUnits;
+    if (loaded === null || loaded[u.index] !== 0) return;
+    this.readInfo(u.offset, u.end);
+    loaded[u.index] = 1;
+    this.loadedBytes += u.end - u.offset;
+  }
+
+  private readInfo(from: number, to: number): void {
+    const info = this.infoBytes;
+    this.stream!.reading((read) => read(from, info.subarray(from, to)));
   }
 
   /** A debug section by name (".debug_str", ...), loaded once; null when the file has none. */
@@ -93,6 +178,21 @@ export class DwarfFile {
     if (this.unitList === undefined) {
       const list: Unit[] = [];
       const info = this.info;
+      if (this.stream !== null) {
+        // Only the headers are read now (the units, later a window at a time).
+        this.stream.reading((read) => {
+          let p = 0;
+          while (p < info.length) {
+            read(p, info.subarray(p, Math.min(info.length, p + UNIT_HEADER_MAX)));
+            const u = parseUnitHeader(this, info, p, list.length);
+            list.push(u);
+            p = u.end;
+          }
+        });
+        this.loadedUnits = new Uint8Array(list.length);
+        this.unitList = list;
+        return list;
+      }
       let p = 0;
       while (p < info.length) {
         const u = parseUnitHeader(this, info, p, list.length);
@@ -228,7 +328,10 @@ export class DwarfFile {
    */
   strRefId(ref: StrRef): number {
     const sec = ref % STR_REF_SCALE;
-    return this.stringTable().idOf(sec, (ref - sec) / STR_REF_SCALE);
+    const offset = (ref - sec) / STR_REF_SCALE;
+    // A string inside a streamed .debug_info is read where its unit is loaded now.
+    if (sec === STR_SECTION_INFO && this.loadedUnits !== null) this.ensureLoaded(this.unitAt(offset));
+    return this.stringTable().idOf(sec, offset);
   }
 
   /** The string with id `id` (from `strRefId`). */
@@ -259,6 +362,9 @@ export class DwarfFile {
   }
 }
 
+/** Bytes read at a unit's start for its header (the longest, a DWARF 5 64-bit type unit, is 40). */
+const UNIT_HEADER_MAX = 64;
+
 /** The key of a compiled abbreviation table: its offset and what of the unit's shape compiling depends on. */
 function abbrevKey(offset: number, shape: UnitShape): string {
   return `${offset}/${shape.addrSize}/${shape.offsetSize}/${shape.version <= 2 ? 2 : 3}`;
@@ -278,7 +384,8 @@ export const DEBUG_SECTIONS = [
  * @throws DwarfError "no DWARF" when there is no .debug_info; ElfError for corrupt compressed data.
  */
 export function openDwarf(elf: ElfFile, opts: OpenDwarfOptions = {}): DwarfFile {
-  return new DwarfFile(new ElfDebugSections(elf, opts.relocateInPlace === true, opts.loaded ?? null), { le: elf.le, fileName: elf.fileName });
+  const sections = new ElfDebugSections(elf, opts.relocateInPlace === true, opts.loaded ?? null, opts.streamInfo === true);
+  return new DwarfFile(sections, { le: elf.le, fileName: elf.fileName, windowBytes: opts.windowBytes });
 }
 
 /** Options for openDwarf. */
@@ -295,6 +402,14 @@ export interface OpenDwarfOptions {
    * (worker threads get the first thread's relocated .debug_info instead of relocating their own).
    */
   loaded?: Readonly<Record<string, Uint8Array>> | null;
+  /**
+   * Read a .debug_info that the ELF left on disk (ElfFile.onDisk) a window of units at a time
+   * instead of whole, when it is used as stored (not compressed, no relocations apply). For a
+   * reader that goes through the units in order, calling DwarfFile.beginUnit for each.
+   */
+  streamInfo?: boolean;
+  /** Window size for `streamInfo` (INFO_WINDOW_BYTES by default). */
+  windowBytes?: number;
 }
 
 /**
@@ -304,8 +419,17 @@ export interface OpenDwarfOptions {
 class ElfDebugSections implements SectionLoader {
   private readonly inPlace: boolean;
 
-  constructor(private readonly elf: ElfFile, inPlace: boolean, private readonly loaded: Readonly<Record<string, Uint8Array>> | null) {
+  constructor(private readonly elf: ElfFile, inPlace: boolean, private readonly loaded: Readonly<Record<string, Uint8Array>> | null, private readonly stream: boolean) {
     this.inPlace = inPlace && !(elf.bytes.buffer instanceof SharedArrayBuffer);
+  }
+
+  streamedInfo(): StreamedSection | null {
+    const elf = this.elf;
+    const sec = elf.sectionByName('.debug_info');
+    const onDisk = elf.onDisk;
+    if (!this.stream || this.loaded?.['.debug_info'] !== undefined || sec === undefined || onDisk === null || !onDisk.has(sec.index)) return null;
+    if ((sec.flags & SHF_COMPRESSED) !== 0 || needsRelocation(elf, sec)) return null;
+    return { size: sec.fileSize, reading: (fn) => onDisk.reading((read) => fn((offset, into) => read(sec, offset, into))) };
   }
 
   load(name: string): Uint8Array | null {

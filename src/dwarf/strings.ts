@@ -69,6 +69,15 @@ export class StringTable {
     this.poolView = new DataView(this.pool.buffer);
   }
 
+  /**
+   * Read section `sec` from `bytes` from now on (a streamed .debug_info's new window). The bytes at
+   * any offset must be those the section always had there: ids found so far stay valid.
+   */
+  replaceSection(sec: number, bytes: Uint8Array): void {
+    this.sections[sec] = bytes;
+    this.views[sec] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
   /** Number of distinct strings seen so far. */
   get count(): number {
     return this.n;

@@ -37,6 +37,21 @@ export class SectionsOnDisk {
     return this.set.has(index);
   }
 
+  /**
+   * Run `fn` with the file open: its `read(sec, offset, into)` fills `into` from `offset` within
+   * section `sec`. For many small reads (one open for all). @throws BtfpostError ('io')
+   */
+  reading<T>(fn: (read: (sec: ElfSection, offset: number, into: Uint8Array) => void) => T): T {
+    let out!: T;
+    this.withFile((fd) => {
+      out = fn((sec, offset, into) => {
+        if (offset < 0 || offset + into.length > sec.fileSize) throw new RangeError(`read of ${into.length} bytes at ${offset} is outside ${sec.name}`);
+        readAt(fd, into, sec.offset + offset, this.state.path);
+      });
+    });
+    return out;
+  }
+
   /** The whole of section `sec` in a new buffer. @throws BtfpostError ('io') */
   readAll(sec: ElfSection): Uint8Array {
     const out = new Uint8Array(sec.fileSize);

@@ -19,10 +19,11 @@ export interface SparseElf {
 export interface SparseWants {
   /**
    * Sections whose contents are read (a symbol table's string table comes with it); `all` is the
-   * whole section list, for looking up the target of a relocation section. 'later': not read now,
-   * but left on disk to be read when used (ElfFile.onDisk), a piece at a time if the user can.
+   * whole section list, for looking up the target of a relocation section, and `headers` the file
+   * as far as read (ELF header and section headers). 'later': not read now, but left on disk to
+   * be read when used (ElfFile.onDisk), a piece at a time if the user can.
    */
-  section: (s: ElfSection, all: readonly ElfSection[]) => boolean | 'later';
+  section: (s: ElfSection, all: readonly ElfSection[], headers: ElfFile) => boolean | 'later';
   /** Bytes read at the end of the file (e.g. for a module signature marker); 0 by default. */
   tail?: number;
   /**
@@ -93,7 +94,7 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
     const later: number[] = [];
     for (const s of elf.sections) {
       if (s.index === 0) continue;
-      const want = wants.section(s, elf.sections);
+      const want = wants.section(s, elf.sections, elf);
       if (want === 'later') {
         if (s.fileSize > 0) later.push(s.index);
         continue;

@@ -1,7 +1,7 @@
 // What the encoder needs from the ELF besides DWARF: function symbols, section addresses as libdwfl lays them out, and relocation targets.
 
 import {
-  EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
+  EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
   SHT_SYMTAB_SHNDX, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSection, type RelocationTable, type SymbolTable,
 } from '../elf/index.js';
 import { DEBUG_SECTIONS } from '../dwarf/index.js';
@@ -18,12 +18,15 @@ const READ_DEBUG = new Set<string>([...DEBUG_SECTIONS, ...DEBUG_SECTIONS.map((n)
  * tables, call frame information) is only seen through its section header, so a large vmlinux
  * can be read without it.
  */
-export function encoderReadsSection(s: ElfSection, all: readonly ElfSection[]): boolean | 'later' {
+export function encoderReadsSection(s: ElfSection, all: readonly ElfSection[], headers?: ElfFile): boolean | 'later' {
   if (s.type === SHT_SYMTAB || s.type === SHT_SYMTAB_SHNDX) return true;
   if (s.type === SHT_REL || s.type === SHT_RELA) {
     const target = all[s.info];
     return target !== undefined && READ_DEBUG.has(target.name) ? 'later' : false;
   }
+  // A .debug_info that is used as it is (not relocated, not compressed) is read a window of
+  // units at a time while encoding (OpenDwarfOptions.streamInfo): a vmlinux's is 211 MB.
+  if (s.name === '.debug_info' && headers !== undefined && headers.header.type !== ET_REL && (s.flags & SHF_COMPRESSED) === 0) return 'later';
   return READ_DEBUG.has(s.name) || s.name === '.BTF_ids';
 }
 

@@ -239,6 +239,7 @@ export class Encoder {
     if (maxLen > this.localId.length) this.localId = new Int32Array(maxLen);
     for (let i = from; i < to; i++) {
       const u = units[i];
+      this.dwarf.beginUnit(u);
       this.encodeUnitOf(u);
       // Each unit is encoded once: its compiled abbreviations (vmlinux: ~2600 tables, ~90 MB)
       // need not stay. A later reference into it compiles them again.

@@ -94,7 +94,7 @@ function deduplicated(raw: Btf, file: string | undefined, opts: EncodeOptions): 
  */
 function encodeRaw(elf: ElfFile, opts: EncodeOptions, owned = false, opened?: DwarfFile): { raw: Btf; stats: EncodeStats } {
   const features = opts.features ?? noFeatures();
-  const dwarf = opened ?? openDwarf(elf, { relocateInPlace: owned });
+  const dwarf = opened ?? openDwarf(elf, { relocateInPlace: owned, streamInfo: true });
   const kfuncs = features.decl_tag_kfuncs ? listKfuncs(elf).map((k) => ({ name: k.name, flags: k.flags })) : [];
   const enc = new Encoder(elf, dwarf, {
     base: opts.base ?? null,
@@ -144,7 +144,7 @@ async function rawFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & Par
 /** The encoding step of encodeBtfParallel, before deduplication. */
 async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOptions): Promise<{ raw: Btf; stats: EncodeStats }> {
   const base = opts.base ?? null;
-  const dwarf = openDwarf(elf);
+  const dwarf = openDwarf(elf, { streamInfo: true });
   const units = dwarf.units();
   let total = 0;
   for (const u of units) total += u.end - u.offset;
@@ -189,6 +189,8 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
   // no relocation tables, which may still be on disk.
   const sections: Record<string, Uint8Array> = {};
   for (const name of DEBUG_SECTIONS) {
+    // A streamed .debug_info is read by each thread, its own units only.
+    if (name === '.debug_info' && dwarf.streamed) continue;
     const data = dwarf.section(name);
     if (data !== null && data.buffer !== shared) sections[name] = data;
   }

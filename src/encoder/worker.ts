@@ -31,7 +31,7 @@ parentPort!.once('message', (job: ChunkJob) => {
     const onDisk = job.onDisk === null ? null : new SectionsOnDisk(job.onDisk);
     const elf = parseElf(new Uint8Array(job.file, job.fileOffset, job.fileLength), job.fileName, { onDisk });
     const base = job.base ? parseBtf(job.base) : null;
-    const enc = new Encoder(elf, openDwarf(elf, { loaded: job.sections }), {
+    const enc = new Encoder(elf, openDwarf(elf, { loaded: job.sections, streamInfo: true }), {
       base, features: job.features, langExclude: job.langExclude, kfuncs: job.kfuncs, afterFirstChunk: !job.first,
     });
     enc.encodeUnits(job.from, job.to);
