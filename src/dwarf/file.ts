@@ -2,6 +2,7 @@
 
 import { inflateSync } from 'node:zlib';
 import { DwarfError } from '../common/errors.js';
+import { collectGarbage } from '../common/gc.js';
 import { SHF_COMPRESSED, type ElfFile, type ElfSection } from '../elf/index.js';
 import { compileAbbrevTable, type AbbrevTable, type UnitShape } from './abbrev.js';
 import { readOffset, readSized, TWO32 } from './bytes.js';
@@ -130,7 +131,7 @@ export class DwarfFile {
     const loaded = this.loadedUnits;
     if (loaded === null || loaded[u.index] !== 0) return;
     if (this.loadedBytes > 0 && this.loadedBytes + (u.end - u.offset) > this.windowBytes) {
-      this.infoBytes = new Uint8Array(this.infoBytes.length);
+      this.infoBytes = sectionSized(this.infoBytes.length);
       loaded.fill(0);
       this.loadedBytes = 0;
       this.strTable?.replaceSection(STR_SECTION_INFO, this.infoBytes);
@@ -359,6 +360,22 @@ export class DwarfFile {
 
   private stringTable(): StringTable {
     return (this.strTable ??= new StringTable([this.info, this.section('.debug_str'), this.section('.debug_line_str')], this.fileName));
+  }
+}
+
+/**
+ * A zero-filled buffer for a streamed section's new window. V8 returns the previous windows'
+ * memory only at a full collection, which it starts as such buffers add up; where the address
+ * space is committed strictly (vm.overcommit_memory=2) an allocation may fail first, so it is
+ * retried once after one.
+ */
+function sectionSized(size: number): Uint8Array {
+  try {
+    return new Uint8Array(size);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    collectGarbage();
+    return new Uint8Array(size);
   }
 }
 
