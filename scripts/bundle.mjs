@@ -32,6 +32,7 @@ for (const [name, entry] of Object.entries(programs)) {
     onLog: (level, log, handler) => {
       if (log.code !== 'EMPTY_IMPORT_META') handler(level, log);
     },
-    output: { dir: out, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+    // Strict, as the ES modules it is made of are (a CommonJS file is not unless it says so).
+    output: { dir: out, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, strict: true },
   });
 }

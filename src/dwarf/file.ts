@@ -76,6 +76,8 @@ export class DwarfFile {
   private strTable: StringTable | undefined;
   private signatures: Map<string, number> | undefined;
   private lastUnit: Unit | undefined;
+  /** Per abbreviation table key: units not yet released (see releaseAbbrevs). */
+  private abbrevUsers: Map<string, number> | undefined;
   private infoBytes: Uint8Array;
   /** Set when .debug_info is streamed: where it comes from and which units `infoBytes` holds. */
   private readonly stream: StreamedSection | null = null;
@@ -249,12 +251,26 @@ export class DwarfFile {
   }
 
   /**
-   * Forget the compiled abbreviation table of `unit` (for a reader done with the unit: tables are
-   * compiled per unit and a vmlinux has thousands). It is compiled again if used again.
+   * Forget the compiled abbreviation table of `unit` (for a reader done with the unit, once per
+   * unit: tables are compiled per unit and a vmlinux has thousands). It is compiled again if used
+   * again.
    */
   releaseAbbrevs(unit: Unit): void {
-    this.tables.delete(abbrevKey(unit.abbrevOffset, unit));
     unit.forgetAbbrevs();
+    // A table several units use (type units, units of one link-time-optimized object) is kept
+    // until the last of them is released.
+    if (this.abbrevUsers === undefined) {
+      const users = new Map<string, number>();
+      for (const u of this.units()) {
+        const k = abbrevKey(u.abbrevOffset, u);
+        users.set(k, (users.get(k) ?? 0) + 1);
+      }
+      this.abbrevUsers = users;
+    }
+    const key = abbrevKey(unit.abbrevOffset, unit);
+    const left = (this.abbrevUsers.get(key) ?? 1) - 1;
+    this.abbrevUsers.set(key, left);
+    if (left <= 0) this.tables.delete(key);
   }
 
   /**

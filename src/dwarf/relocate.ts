@@ -120,25 +120,26 @@ export function needsRelocation(elf: ElfFile, sec: ElfSection): boolean {
 /**
  * Apply every relocation that targets `sec` to `data` (the section's possibly decompressed bytes) and
  * return the relocated bytes. `data` is copied first unless `owned` says it is already private.
+ * Tables left on disk (ElfFile.onDisk) are read `pieceEntries` entries at a time.
  * S is the symbol's st_value (0 for section symbols in ET_REL), A the addend (for SHT_REL, the value
  * already stored at the place) and P the section's sh_addr plus r_offset.
  * @throws DwarfError for an unknown relocation type or machine, a place outside the section, or a
  *   symbol whose value is not a safe integer.
  */
-export function relocateDebugSection(elf: ElfFile, sec: ElfSection, data: Uint8Array, owned: boolean): Uint8Array {
+export function relocateDebugSection(elf: ElfFile, sec: ElfSection, data: Uint8Array, owned: boolean, pieceEntries = ENTRIES_PER_PIECE): Uint8Array {
   const tables = elf.relocationsFor(sec);
   if (elf.header.type !== ET_REL || tables.length === 0) return data;
   // A copy of bytes in shared memory is shared as well, so worker threads can read it.
   const out = owned ? data : data.buffer instanceof SharedArrayBuffer ? sharedCopy(data) : data.slice();
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  for (const t of tables) applyTable(elf, sec, t, out, view);
+  for (const t of tables) applyTable(elf, sec, t, out, view, pieceEntries);
   return out;
 }
 
 /** Relocation entries read from the file at a time when a table was left on disk (ElfFile.onDisk). */
-const ENTRIES_PER_PIECE = 1 << 16;
+export const ENTRIES_PER_PIECE = 1 << 16;
 
-function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView): void {
+function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView, pieceEntries: number): void {
   if (t.count === 0) return;
   const values = t.symtab === 0 ? new Float64Array(1) : symbolValues(elf, t.symtab);
   if (!t.onDisk) {
@@ -148,7 +149,7 @@ function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint
   // A table left on disk (a module's .rela.debug_info can be larger than the section it patches)
   // is read a piece at a time, so it is never held whole.
   const entsize = t.section.entsize;
-  elf.onDisk!.forEachPiece(t.section, ENTRIES_PER_PIECE * entsize, (piece, at) => {
+  elf.onDisk!.forEachPiece(t.section, pieceEntries * entsize, (piece, at) => {
     applyEntries(elf, sec, t, out, view, values, piece, 0, at / entsize, Math.floor(piece.length / entsize));
   });
 }

@@ -264,21 +264,49 @@ export class RelocTargets {
   }
 
   /**
-   * The index for tables left on disk (ElfFile.onDisk), read a piece at a time. Only the entries
-   * whose symbol lies in a section with an address are kept (most of a .debug_info's point at
-   * other debug sections): for the others an address and the place's own value are the same, so
-   * the answer is the same whether the place is found or not.
+   * The index for tables left on disk (ElfFile.onDisk), read a piece at a time. When the entries
+   * are in offset order (as linkers write them), only those whose symbol lies in a section with an
+   * address are kept (most of a .debug_info's point at other debug sections): for the others the
+   * answer is the place's own value, found or not, and a later one at the same place as a kept
+   * entry makes that entry answer so (0). Otherwise every entry is kept and sorted.
    */
   private buildFromDisk(tables: RelocationTable[]): RelocIndex {
+    const some = this.collectFromDisk(tables, false);
+    const all = some.sorted ? some : this.collectFromDisk(tables, true);
+    const { offs, shndx } = all;
+    if (all.sorted) return { tables, offs, order: null, shndx };
+    // Stable sort by offset (later entries stay after earlier ones at the same offset).
+    const order = Int32Array.from({ length: offs.length }, (_, k) => k).sort((a, b) => offs[a] - offs[b] || a - b);
+    return { tables, offs: Float64Array.from(order, (k) => offs[k]), order: null, shndx: Int32Array.from(order, (k) => shndx[k]) };
+  }
+
+  /**
+   * The (offset, section) of the entries of `tables` read from disk, in table order: every entry
+   * with `keepAll`, else those pointing into a section with an address (see buildFromDisk); and
+   * whether the offsets never decrease.
+   */
+  private collectFromDisk(tables: RelocationTable[], keepAll: boolean): { offs: Float64Array; shndx: Int32Array; sorted: boolean } {
     const elf = this.elf;
     const secAddr = this.secAddr;
     const le = elf.le;
     const is64 = elf.is64;
     // Room for every entry: pages past the kept ones are never touched.
     const total = tables.reduce((a, t) => a + t.count, 0);
-    let offs = new Float64Array(total);
-    let shndx = new Int32Array(total);
+    const offs = new Float64Array(total);
+    const shndx = new Int32Array(total);
     let n = 0;
+    let prev = 0;
+    let sorted = true;
+    const take = (off: number, sh: number): void => {
+      if (off < prev) sorted = false;
+      prev = off;
+      if (sh === 0 && !keepAll) {
+        if (n > 0 && offs[n - 1] === off) shndx[n - 1] = 0;
+        return;
+      }
+      offs[n] = off;
+      shndx[n++] = sh;
+    };
     for (const t of tables) {
       // Per symbol: its section when that has an address, else 0.
       const st = elf.symbolTable(t.symtab);
@@ -296,33 +324,19 @@ export class RelocTargets {
           const u = new Uint32Array(piece.buffer, piece.byteOffset, count * 6);
           for (let j = 0; j < u.length; j += 6) {
             const sym = u[j + 3];
-            const sh = sym < nsyms ? symSec[sym] : 0;
-            if (sh === 0) continue;
-            offs[n] = u[j + 1] * 4294967296 + u[j];
-            shndx[n++] = sh;
+            take(u[j + 1] * 4294967296 + u[j], sym < nsyms ? symSec[sym] : 0);
           }
           return;
         }
         const v = new DataView(piece.buffer, piece.byteOffset, piece.byteLength);
         for (let e = 0; e < count * entsize; e += entsize) {
           const sym = is64 ? v.getUint32(e + 8 + (le ? 4 : 0), le) : v.getUint32(e + 4, le) >>> 8;
-          const sh = sym < nsyms ? symSec[sym] : 0;
-          if (sh === 0) continue;
-          offs[n] = is64 ? v.getUint32(e + (le ? 4 : 0), le) * 4294967296 + v.getUint32(e + (le ? 0 : 4), le) : v.getUint32(e, le);
-          shndx[n++] = sh;
+          const off = is64 ? v.getUint32(e + (le ? 4 : 0), le) * 4294967296 + v.getUint32(e + (le ? 0 : 4), le) : v.getUint32(e, le);
+          take(off, sym < nsyms ? symSec[sym] : 0);
         }
       });
     }
-    offs = offs.subarray(0, n);
-    shndx = shndx.subarray(0, n);
-    for (let i = 1; i < n; i++) {
-      if (offs[i] < offs[i - 1]) {
-        // Stable sort by offset (later entries stay after earlier ones at the same offset).
-        const order = Int32Array.from({ length: n }, (_, k) => k).sort((a, b) => offs[a] - offs[b] || a - b);
-        return { tables, offs: Float64Array.from(order, (k) => offs[k]), order: null, shndx: Int32Array.from(order, (k) => shndx[k]) };
-      }
-    }
-    return { tables, offs, order: null, shndx };
+    return { offs: offs.subarray(0, n), shndx: shndx.subarray(0, n), sorted };
   }
 }
 

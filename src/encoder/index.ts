@@ -155,6 +155,12 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOpt
   return (await mergedRuns(elf, dwarf, opts, jobs, total)) ?? encodeRaw(elf, opts, false, dwarf);
 }
 
+function sharedCopyOf(data: Uint8Array): Uint8Array {
+  const c = new Uint8Array(new SharedArrayBuffer(data.length));
+  c.set(data);
+  return c;
+}
+
 /**
  * The units split into `jobs` contiguous runs of about equal DWARF size: this thread encodes the
  * first, worker threads the others, merged in unit order. Null when a worker failed (the
@@ -184,15 +190,17 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     shared = new SharedArrayBuffer(bytes.length);
     new Uint8Array(shared).set(bytes);
   }
-  // Relocated debug sections (a module's) are shared copies: the workers read them instead of
-  // each relocating their own (i915.ko's .debug_info: 53 MB and ~0.15 s a thread), and they need
-  // no relocation tables, which may still be on disk.
+  // Debug sections this thread relocated or decompressed (a module's) are handed to the workers in
+  // shared memory, so they do not relocate their own copies (i915.ko's .debug_info: 53 MB and
+  // ~0.15 s a thread). Sections used as stored are read from the file, which the workers already
+  // share.
   const sections: Record<string, Uint8Array> = {};
   for (const name of DEBUG_SECTIONS) {
     // A streamed .debug_info is read by each thread, its own units only.
     if (name === '.debug_info' && dwarf.streamed) continue;
     const data = dwarf.section(name);
-    if (data !== null && data.buffer !== shared) sections[name] = data;
+    if (data === null || data.buffer === shared || data.buffer === bytes.buffer) continue;
+    sections[name] = data.buffer instanceof SharedArrayBuffer ? data : sharedCopyOf(data);
   }
   const baseRaw = base ? serializeBtf(base) : null;
   // This thread encodes the first run itself while workers encode the others.

@@ -24,6 +24,12 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     for (const p of PROGRAMS) expect(cacheUsed(join(ROOT, 'bin'), p), p).toBe(true);
   });
 
+  it('each program runs in strict mode, as the modules it is built from', () => {
+    for (const p of PROGRAMS) {
+      expect(readFileSync(join(ROOT, 'dist', 'bundle', `${p}.cjs`), 'utf8').startsWith('"use strict";'), p).toBe(true);
+    }
+  });
+
   it('a damaged or missing cache is not used, and the program runs the same', () => {
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
     mkdirSync(join(dir, 'bin'));

@@ -129,7 +129,16 @@ describe('fixture objects', () => {
     const { dwarf } = open('gcc-x86_64-dwarf5-types.exec');
     const before = count(dwarf);
     const tables = dwarf.units().map((u) => u.abbrevs);
-    for (const u of dwarf.units()) dwarf.releaseAbbrevs(u);
+    // The units share one table: it stays compiled until the last of them is released.
+    const [first, second] = dwarf.units();
+    expect(second.abbrevs).toBe(first.abbrevs);
+    dwarf.releaseAbbrevs(first);
+    dwarf.releaseAbbrevs(second);
+    // A unit not yet released, reading its table afresh, still gets the compiled one.
+    const third = dwarf.units()[2];
+    third.forgetAbbrevs();
+    expect(third.abbrevs).toBe(tables[2]);
+    for (const u of dwarf.units().slice(2)) dwarf.releaseAbbrevs(u);
     // Compiled anew (not the released object), with the same content.
     for (const [i, u] of dwarf.units().entries()) {
       expect(u.abbrevs).not.toBe(tables[i]);

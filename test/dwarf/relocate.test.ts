@@ -121,3 +121,47 @@ describe('relocation errors', () => {
     expect(() => openDwarf(parseElf(bytes))).toThrow(/unsupported relocation type \d+ for machine 243/);
   });
 });
+
+describe('relocation tables read from disk', () => {
+  it('are applied a piece at a time with the same result, and errors name the entry past the first piece', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readElfSparse } = await import('../../src/elf/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'reloc-pieces-'));
+    try {
+      for (const name of ['gcc-x86_64-dwarf5.o', 'gcc-s390x-dwarf5.o', 'clang-i386-dwarf4.o']) {
+        const whole = load(name);
+        const info = whole.sectionByName('.debug_info')!;
+        const expected = relocateDebugSection(whole, info, whole.sectionData(info), false);
+        const path = join(dir, name);
+        writeFileSync(path, fixture(`dwarf/${name}`));
+        const { elf } = await readElfSparse(path, { section: (s) => (s.type === 4 || s.type === 9 ? 'later' : true) });
+        const table = elf.relocationsFor(info)[0];
+        expect(table.onDisk, name).toBe(true);
+        expect(table.count, name).toBeGreaterThan(20);
+        for (const piece of [1, 7, table.count]) {
+          const got = relocateDebugSection(elf, info, elf.sectionData(info), false, piece);
+          expect(Buffer.compare(got, expected), `${name} pieces of ${piece}`).toBe(0);
+        }
+      }
+      // Entry 20 given an unknown type: the error names its offset in the table, whole or in pieces.
+      const name = 'gcc-x86_64-dwarf5.o';
+      const bad = Buffer.from(fixture(`dwarf/${name}`));
+      const t = load(name).relocationsFor(load(name).sectionByName('.debug_info')!)[0];
+      bad.writeUInt32LE(0xfe, t.entryOffset(20) + 8);
+      const path = join(dir, 'bad.o');
+      writeFileSync(path, bad);
+      const inMemory = parseElf(bad, 'bad.o');
+      const info = inMemory.sectionByName('.debug_info')!;
+      const where = { section: '.rela.debug_info', offset: 20 * 24 };
+      expect(() => relocateDebugSection(inMemory, info, inMemory.sectionData(info), false)).toThrow(expect.objectContaining(where));
+      const { elf } = await readElfSparse(path, { section: (s) => (s.type === 4 ? 'later' : true) });
+      for (const piece of [1, 7, 64]) {
+        expect(() => relocateDebugSection(elf, info, elf.sectionData(info), false, piece), `pieces of ${piece}`).toThrow(expect.objectContaining(where));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

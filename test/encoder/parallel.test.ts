@@ -46,6 +46,11 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'encoder', 'worker.js')))('parall
       expect(r.stats.threads).toBe(jobs);
       expect(Buffer.compare(serializeBtf(r.btf), one.bytes)).toBe(0);
     }
+    // An ELF in a plain buffer: it is copied into shared memory once, the sections this thread
+    // relocated are handed over in shared copies.
+    const plain = await api.encodeBtfParallel(parseElf(fixture('postlink/tcp_bbr.pre-btf.ko.gz'), 'tcp_bbr.ko'), { base, features, jobs: 2, minBytes: 0 });
+    expect(plain.stats.threads).toBe(2);
+    expect(Buffer.compare(serializeBtf(plain.btf), one.bytes)).toBe(0);
     // With the default threshold a module this small stays in one thread.
     expect((await run(2)).threads).toBe(1);
     expect(api.PARALLEL_MIN_BYTES).toBeGreaterThan(fixture('postlink/tcp_bbr.pre-btf.ko.gz').length);

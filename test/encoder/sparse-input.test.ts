@@ -109,6 +109,49 @@ describe('encoding a sparsely read ELF', () => {
     }
   });
 
+  it('finds variable addresses through relocations read from disk as in memory, in any order and with two at one place', async () => {
+    const features = parseFeatureLists([FEATURES]);
+    const bytes = fixture('encoder/percpu.o');
+    const elf = parseElf(bytes);
+    const table = elf.relocationsFor(elf.sectionByName('.debug_info')!)[0];
+    const st = elf.symbolTable(table.symtab);
+    const inData = (i: number) => elf.sections[st.shndx(table.sym(i))]?.name === '.data..percpu';
+    const entry = (i: number) => table.entryOffset(i);
+    const variants: Array<[string, Buffer]> = [];
+    // Entries in reverse order: every entry is kept and sorted.
+    const reversed = Buffer.from(bytes);
+    for (let i = 0; i < table.count; i++) Buffer.from(bytes).copy(reversed, entry(table.count - 1 - i), entry(i), entry(i) + 24);
+    variants.push(['reversed', reversed]);
+    // The entry after a variable's is moved to the same place and made to point at a debug
+    // section: the later one wins there, as in memory.
+    const noAddress = (i: number) => ((elf.sections[st.shndx(table.sym(i))]?.flags ?? 0) & 2) === 0;
+    const k = Array.from({ length: table.count - 1 }, (_, i) => i).find((i) => inData(i) && noAddress(i + 1))!;
+    expect(k).toBeGreaterThanOrEqual(0);
+    const twice = Buffer.from(bytes);
+    Buffer.from(bytes).copy(twice, entry(k + 1), entry(k), entry(k) + 8);
+    variants.push(['two at one place', twice]);
+    // Out of order, with a variable's entry, another variable's, then one at the first place
+    // pointing at a debug section: that last one wins there, as in memory.
+    const i = Array.from({ length: table.count - 2 }, (_, x) => x).find((x) => inData(x))!;
+    const j = Array.from({ length: table.count }, (_, x) => x).find((x) => x > i + 1 && inData(x))!;
+    const m = Array.from({ length: table.count }, (_, x) => x).find((x) => noAddress(x))!;
+    const mixed = Buffer.from(bytes);
+    Buffer.from(bytes).copy(mixed, entry(i + 1), entry(j), entry(j) + 24);
+    Buffer.from(bytes).copy(mixed, entry(i + 2), entry(m), entry(m) + 24);
+    Buffer.from(bytes).copy(mixed, entry(i + 2), entry(i), entry(i) + 8);
+    variants.push(['out of order, two at one place', mixed]);
+    for (const [what, variant] of variants) {
+      const expected = serializeBtf(encodeBtf(parseElf(variant), { features }).btf);
+      const input = { elf: (await readElfSparse(module(`percpu-${what.replace(/ /g, '-')}.o`, variant), { section: encoderReadsSection })).elf as ReturnType<typeof parseElf> | null };
+      const { btf } = await encodeBtfFrom(input, { features });
+      expect(Buffer.compare(serializeBtf(btf), expected), what).toBe(0);
+    }
+    // The variants do change what is found (else they would prove nothing).
+    const plain = serializeBtf(encodeBtf(parseElf(bytes), { features }).btf);
+    expect(Buffer.compare(serializeBtf(encodeBtf(parseElf(twice), { features }).btf), plain)).not.toBe(0);
+    expect(Buffer.compare(serializeBtf(encodeBtf(parseElf(mixed), { features }).btf), plain)).not.toBe(0);
+  });
+
   it('gives the same BTF as the whole file for a standalone object with per-CPU variables', async () => {
     const bytes = fixture('encoder/percpu.o');
     const features = parseFeatureLists([FEATURES]);
