@@ -53,24 +53,30 @@ if (process.argv[2] === '--train') {
   }
   writeFileSync(join(root, 'dist', 'bundle', `${name}.cjs.cache`), codeCacheFile(source, script.createCachedData()));
 } else {
+  // A program without a cache works the same, only starts slower: a failure here is reported and
+  // the build goes on (the test suite checks that every cache is there and taken).
+  const warn = (msg) => process.stderr.write(`code-cache: ${msg}; the programs work without it, starting slower\n`);
+  for (const name of Object.keys(PROGRAMS)) rmSync(join(root, 'dist', 'bundle', `${name}.cjs.cache`), { force: true });
   const ko = join(root, 'testdata', 'postlink', 'tcp_bbr.pre-btf.ko.gz');
   const base = join(root, 'testdata', 'btf', 'vmlinux-6.12.btf.gz');
   const example = existsSync(ko) && existsSync(base);
-  const dir = mkdtempSync(join(tmpdir(), 'btfpost-code-cache-'));
+  let dir = null;
   try {
+    dir = mkdtempSync(join(tmpdir(), 'btfpost-code-cache-'));
     if (example) {
       writeFileSync(join(dir, 'in.ko'), gunzipSync(readFileSync(ko)));
       writeFileSync(join(dir, 'vmlinux.btf'), gunzipSync(readFileSync(base)));
     }
     for (const name of Object.keys(PROGRAMS)) {
-      rmSync(join(root, 'dist', 'bundle', `${name}.cjs.cache`), { force: true });
       // The base cache of these runs stays in the temporary directory.
       const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--train', name, ...(example ? [dir] : [])], {
         stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BTFPOST_CACHE_DIR: join(dir, 'cache') },
       });
-      if (r.status !== 0) throw new Error(`code cache for ${name}: training run failed (exit ${r.status})`);
+      if (r.status !== 0) warn(`no cache for ${name}: its training run failed (exit ${r.status ?? r.signal})`);
     }
+  } catch (e) {
+    warn(`no cache written: ${e.message}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
   }
 }
