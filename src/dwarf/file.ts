@@ -130,7 +130,7 @@ export class DwarfFile {
    * are dropped, to be collected) and `u` is read with the units after it that fit.
    */
   beginUnit(u: Unit): void {
-    const loaded = this.loadedUnits;
+    const loaded = this.loadedFlags();
     if (loaded === null || loaded[u.index] !== 0) return;
     if (this.loadedBytes > 0 && this.loadedBytes + (u.end - u.offset) > this.windowBytes) {
       this.infoBytes = sectionSized(this.infoBytes.length);
@@ -154,11 +154,18 @@ export class DwarfFile {
 
   /** Make sure the bytes of unit `u` are in `info` (streamed .debug_info; otherwise they always are). */
   ensureLoaded(u: Unit): void {
-    const loaded = this.loadedUnits;
+    const loaded = this.loadedFlags();
     if (loaded === null || loaded[u.index] !== 0) return;
     this.readInfo(u.offset, u.end);
     loaded[u.index] = 1;
     this.loadedBytes += u.end - u.offset;
+  }
+
+  /** Per unit, whether it is loaded in `info` now; null when .debug_info is not streamed. */
+  private loadedFlags(): Uint8Array | null {
+    if (this.stream === null) return null;
+    if (this.loadedUnits === null) this.units();
+    return this.loadedUnits;
   }
 
   private readInfo(from: number, to: number): void {
@@ -347,7 +354,7 @@ export class DwarfFile {
     const sec = ref % STR_REF_SCALE;
     const offset = (ref - sec) / STR_REF_SCALE;
     // A string inside a streamed .debug_info is read where its unit is loaded now.
-    if (sec === STR_SECTION_INFO && this.loadedUnits !== null) this.ensureLoaded(this.unitAt(offset));
+    if (sec === STR_SECTION_INFO && this.stream !== null) this.ensureLoaded(this.unitAt(offset));
     return this.stringTable().idOf(sec, offset);
   }
 

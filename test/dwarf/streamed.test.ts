@@ -103,6 +103,20 @@ describe('a streamed .debug_info', () => {
     expect(cur.attrString(DW_AT_name)).toMatch(/^[A-Za-z_]/);
   });
 
+  it('reads an inline string asked for before anything else', async () => {
+    const whole = openDwarf(parseElf(fixture(`dwarf/${NAME}`)));
+    const cur = whole.cursor();
+    let ref = -1;
+    for (const u of whole.units()) {
+      cur.reset(u);
+      while (ref < 0 && cur.next() !== 0) if (cur.has(DW_AT_name) && cur.lastForm === DW_FORM_string) ref = cur.attrStrRef(DW_AT_name);
+      if (ref >= 0) break;
+    }
+    expect(ref).toBeGreaterThanOrEqual(0);
+    const fresh = openDwarf(await sparse(), { streamInfo: true });
+    expect(fresh.strRefString(ref)).toBe(whole.strRefString(ref));
+  });
+
   it('is not streamed unless asked, and not when the section is given', async () => {
     expect(openDwarf(await sparse()).streamed).toBe(false);
     const elf = parseElf(fixture(`dwarf/${NAME}`));
