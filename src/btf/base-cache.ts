@@ -10,6 +10,7 @@ import { adoptBaseState, savedBaseState } from './dedup/index.js';
 import { BtfpostError, withFile } from '../common/errors.js';
 import { VERSION } from '../common/version.js';
 import { readWholeInto } from '../elf/index.js';
+import { loadBtfFile } from './load.js';
 import type { Btf } from './model/btf.js';
 import { ByteStringSet } from './model/strset.js';
 
@@ -71,6 +72,15 @@ export async function prepareBase(base: Btf, opts: BaseCacheOptions = {}): Promi
     if (e instanceof BtfpostError && opts.file !== undefined) throw withFile(e, opts.file);
     throw e;
   }
+}
+
+/**
+ * The base BTF at `path` (raw, or the .BTF of an ELF such as a vmlinux), prepared for deduplicating
+ * module BTF over it (see prepareBase), and what the cache did.
+ */
+export async function loadBase(path: string, opts: Omit<BaseCacheOptions, 'file'> = {}): Promise<{ btf: Btf; cache: BaseCacheResult }> {
+  const { btf } = await loadBtfFile(path);
+  return { btf, cache: await prepareBase(btf, { ...opts, file: path }) };
 }
 
 async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResult> {

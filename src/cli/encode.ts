@@ -4,9 +4,9 @@ import type { CommandModule } from 'yargs';
 import { z } from 'zod/mini';
 import { serializeBtf } from '../btf/index.js';
 import { distillBase } from '../btf/distill/index.js';
-import { loadBtfFile } from '../btf/load.js';
-import { prepareBase } from '../btf/base-cache.js';
-import { BtfpostError, UsageError } from '../common/errors.js';
+import { loadBase } from '../btf/base-cache.js';
+import { BtfpostError, UsageError, withFile } from '../common/errors.js';
+import { byteArray } from '../common/typed-arrays.js';
 import { applyElfEdits, parseElf, readElfSparse, readWholeInto, writeFileAtomic, type ElfEdit, type ElfFile } from '../elf/index.js';
 import { encodeBtfFrom, encodeBtfParallel, encoderReadsSection, isFeatureName, legacyDefaultFeatures, parseFeatureLists } from '../encoder/index.js';
 
@@ -68,13 +68,11 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
       }),
     handler: async (argv) => {
       const feats = features(argv.btf_features, argv.btf_features_strict);
-      const base = argv.btf_base ? (await loadBtfFile(argv.btf_base)).btf : null;
-      if (base) await prepareBase(base, { file: argv.btf_base });
+      const base = argv.btf_base ? (await loadBase(argv.btf_base)).btf : null;
       const jobs = argv.jobs ?? 1;
       const langExclude = (argv.lang_exclude ?? '').split(',').filter((s) => s !== '');
       const named = <T>(p: Promise<T>): Promise<T> => p.catch((e: unknown) => {
-        if (e instanceof BtfpostError && e.file === undefined) e.file = argv.file;
-        throw e;
+        throw e instanceof BtfpostError ? withFile(e, argv.file) : e;
       });
       // With worker threads the file is read into shared memory once, so no thread needs a copy.
       if (argv.detached) {
@@ -109,11 +107,10 @@ export function encodeCommand(setCode: (code: number) => void): CommandModule<ob
  * its code, data and line tables, is neither read nor held in memory.
  */
 async function readForEncoding(path: string, shared: boolean): Promise<ElfFile> {
-  const alloc = shared ? (size: number) => new Uint8Array(new SharedArrayBuffer(size)) : undefined;
-  return (await readElfSparse(path, { section: encoderReadsSection, alloc })).elf;
+  return (await readElfSparse(path, { section: encoderReadsSection, alloc: (size) => byteArray(size, shared) })).elf;
 }
 
 /** The file's bytes: a view of what was read, in a SharedArrayBuffer when worker threads will read it too. */
 function readInput(path: string, shared: boolean): Promise<Uint8Array> {
-  return readWholeInto(path, (size) => (shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size)));
+  return readWholeInto(path, (size) => byteArray(size, shared));
 }

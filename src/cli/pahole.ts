@@ -4,7 +4,8 @@
 // scripts/pahole-version.sh turns into a number. Nothing but encoding is offered: pahole's
 // struct-layout printing options are refused with a usage error.
 
-import { UsageError } from '../common/errors.js';
+import { UsageError, withFile } from '../common/errors.js';
+import { byteArray } from '../common/typed-arrays.js';
 import type { ElfFile } from '../elf/index.js';
 import { availableParallelism } from 'node:os';
 import { FEATURE_TABLE, isFeatureName, legacyDefaultFeatures, noFeatures, type EncodeFeatureName, type EncodeFeatures } from '../encoder/features.js';
@@ -280,26 +281,24 @@ async function reportFailure(e: unknown): Promise<void> {
 }
 
 async function encode(o: PaholeOptions): Promise<void> {
-  const [{ loadBtfFile }, { parseElf, readElfSparse, readWholeInto, writeFileAtomic }, { encodeBtfFrom, encodeBtfParallel, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }, { prepareBase }] = await Promise.all([
-    import('../btf/load.js'),
+  const [{ loadBase }, { parseElf, readElfSparse, readWholeInto, writeFileAtomic }, { encodeBtfFrom, encodeBtfParallel, encoderReadsSection }, { serializeBtf }, { distillBase }, { setBtfSections }, { BtfpostError }] = await Promise.all([
+    import('../btf/base-cache.js'),
     import('../elf/index.js'),
     import('../encoder/index.js'),
     import('../btf/wire/serialize.js'),
     import('../btf/distill/index.js'),
     import('../pipeline/write-ko.js'),
     import('../common/errors.js'),
-    import('../btf/base-cache.js'),
   ]);
   const file = o.file!;
   const say = (m: string) => { if (o.verbose > 0) process.stderr.write(`btfpost-pahole: ${file}: ${m}\n`); };
-  const base = o.base !== undefined ? (await loadBtfFile(o.base)).btf : null;
-  if (base) await prepareBase(base, { file: o.base });
+  const base = o.base !== undefined ? (await loadBase(o.base)).btf : null;
   // --btf_encode_detached reads only what encoding needs and hands the file over (a vmlinux is
   // hundreds of MB); -J rewrites the file, so it reads and keeps all of it.
   // -j as pahole: threads (all CPUs without a number), used for large inputs only (a vmlinux; see
   // PARALLEL_MIN_BYTES), whose file is then read into memory the threads share.
   const jobs = o.jobs === undefined ? 1 : o.jobs === 0 ? availableParallelism() : o.jobs;
-  const alloc = (size: number) => (jobs > 1 ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size));
+  const alloc = (size: number) => byteArray(size, jobs > 1);
   let elf: ElfFile | null = null;
   let btf;
   try {
@@ -312,8 +311,7 @@ async function encode(o: PaholeOptions): Promise<void> {
       btf = (await encodeBtfParallel(elf, opts)).btf;
     }
   } catch (e) {
-    if (e instanceof BtfpostError && e.file === undefined) e.file = file;
-    throw e;
+    throw e instanceof BtfpostError ? withFile(e, file) : e;
   }
   // Like pahole: a base (non-split) BTF with nothing but void is not written at all.
   if (!base && btf.count === 0) {

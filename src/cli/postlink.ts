@@ -1,7 +1,6 @@
 // The main job: `btfpost MODULE.ko --base VMLINUX [...]`.
 
 import type { CommandModule } from 'yargs';
-import { loadBtfFile } from '../btf/load.js';
 import { readMaybeCompressed, writeMaybeCompressed } from '../elf/compress-file.js';
 import { UsageError } from '../common/errors.js';
 
@@ -54,12 +53,9 @@ export function postLinkCommand(setCode: (code: number) => void): CommandModule<
       const lists = a.btf_features.length > 0 ? a.btf_features : [KBUILD_FEATURES];
       const features = parseFeatureLists(lists.flatMap((l) => l.split(/\s+/)).filter(Boolean), { strict: a.btf_features_strict });
       const log = a.verbose ? (l: string) => process.stderr.write(`btfpost: ${a.module}: ${l}\n`) : undefined;
-      const base = a.standalone ? null : (await loadBtfFile(a.base!)).btf;
-      if (base) {
-        const { prepareBase } = await import('../btf/base-cache.js');
-        const cached = await prepareBase(base, { file: a.base });
-        log?.(`base ${a.base}: ${base.count} types, prepared for dedup ${cached === 'hit' ? 'from the cache' : cached === 'miss' ? 'and cached' : '(no cache)'}`);
-      }
+      const loaded = a.standalone ? null : await (await import('../btf/base-cache.js')).loadBase(a.base!);
+      const base = loaded?.btf ?? null;
+      if (loaded) log?.(`base ${a.base}: ${loaded.btf.count} types, prepared for dedup ${loaded.cache === 'hit' ? 'from the cache' : loaded.cache === 'miss' ? 'and cached' : '(no cache)'}`);
       const { bytes, compression } = await readMaybeCompressed(a.module);
       const r = postLink(bytes, a.module, {
         base, features, langExclude: a.lang_exclude ? a.lang_exclude.split(',') : [], distilled: a['distilled-base'],

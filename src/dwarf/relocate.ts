@@ -1,6 +1,7 @@
 // Applying an ET_REL object's .rela.debug_* / .rel.debug_* relocations to a private copy of a debug section.
 
 import { DwarfError } from '../common/errors.js';
+import { sharedCopy } from '../common/typed-arrays.js';
 import { EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
 
 // Relocation types, spelled as in each psABI; only the absolute and PC-relative data relocations
@@ -304,10 +305,4 @@ function applyChecked(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(offset, v >>> 0, true);
   if (width === 8) view.setUint32(offset + 4, Math.floor(v / TWO32) >>> 0, true);
-}
-
-function sharedCopy(data: Uint8Array): Uint8Array {
-  const c = new Uint8Array(new SharedArrayBuffer(data.length));
-  c.set(data);
-  return c;
 }

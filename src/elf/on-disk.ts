@@ -55,7 +55,7 @@ export class SectionsOnDisk {
   /** The whole of section `sec` in a new buffer. @throws BtfpostError ('io') */
   readAll(sec: ElfSection): Uint8Array {
     const out = new Uint8Array(sec.fileSize);
-    this.withFile((fd) => readAt(fd, out, sec.offset, this.state.path));
+    this.reading((read) => read(sec, 0, out));
     return out;
   }
 

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { serializeBtf } from '../btf/wire/serialize.js';
 import { noFeatures, type EncodeFeatures } from './features.js';
 import { collectGarbage } from '../common/gc.js';
+import { sharedCopy } from '../common/typed-arrays.js';
 
 export { FEATURE_TABLE, KBUILD_FEATURES, isFeatureName, legacyDefaultFeatures, noFeatures, parseFeatureLists } from './features.js';
 export type { EncodeFeatureName, EncodeFeatures } from './features.js';
@@ -155,12 +156,6 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOpt
   return (await mergedRuns(elf, dwarf, opts, jobs, total)) ?? encodeRaw(elf, opts, false, dwarf);
 }
 
-function sharedCopyOf(data: Uint8Array): Uint8Array {
-  const c = new Uint8Array(new SharedArrayBuffer(data.length));
-  c.set(data);
-  return c;
-}
-
 /**
  * The units split into `jobs` contiguous runs of about equal DWARF size: this thread encodes the
  * first, worker threads the others, merged in unit order. Null when a worker failed (the
@@ -181,15 +176,9 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
   const langExclude = languageCodes(opts.langExclude ?? []);
   const bytes = elf.fileBytes;
   // Workers read the file in place when it already lives in shared memory (`encode -j` reads it there).
-  let shared: SharedArrayBuffer;
-  let fileOffset = 0;
-  if (bytes.buffer instanceof SharedArrayBuffer) {
-    shared = bytes.buffer;
-    fileOffset = bytes.byteOffset;
-  } else {
-    shared = new SharedArrayBuffer(bytes.length);
-    new Uint8Array(shared).set(bytes);
-  }
+  const inShared = bytes.buffer instanceof SharedArrayBuffer ? bytes : sharedCopy(bytes);
+  const shared = inShared.buffer as SharedArrayBuffer;
+  const fileOffset = inShared.byteOffset;
   // Debug sections this thread relocated or decompressed (a module's) are handed to the workers in
   // shared memory, so they do not relocate their own copies (i915.ko's .debug_info: 53 MB and
   // ~0.15 s a thread). Sections used as stored are read from the file, which the workers already
@@ -200,7 +189,7 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     if (name === '.debug_info' && dwarf.streamed) continue;
     const data = dwarf.section(name);
     if (data === null || data.buffer === shared || data.buffer === bytes.buffer) continue;
-    sections[name] = data.buffer instanceof SharedArrayBuffer ? data : sharedCopyOf(data);
+    sections[name] = data.buffer instanceof SharedArrayBuffer ? data : sharedCopy(data);
   }
   const baseRaw = base ? serializeBtf(base) : null;
   // This thread encodes the first run itself while workers encode the others.

@@ -1,8 +1,7 @@
 // One module of a batch run, the same in the main thread and in a worker.
 
 import { readMaybeCompressed, writeMaybeCompressed } from '../elf/compress-file.js';
-import { loadBtfFile } from '../btf/load.js';
-import { prepareBase } from '../btf/base-cache.js';
+import { loadBase } from '../btf/base-cache.js';
 import type { Btf } from '../btf/model/btf.js';
 import { BtfpostError } from '../common/errors.js';
 import { parseFeatureLists, KBUILD_FEATURES } from '../encoder/index.js';
@@ -32,11 +31,7 @@ export class BatchRunner {
     const t0 = performance.now();
     const done = (r: Omit<BatchModuleResult, 'module' | 'ms'>): BatchModuleResult => ({ module: file, ms: Math.round(performance.now() - t0), ...r });
     try {
-      if (!this.base) {
-        const base = (await loadBtfFile(this.s.base)).btf;
-        await prepareBase(base, { file: this.s.base });
-        this.base = base;
-      }
+      if (!this.base) this.base = (await loadBase(this.s.base)).btf;
       const { bytes, compression } = await readMaybeCompressed(file, this.scratch);
       if (this.s.checkOnly) {
         // Loaded only for --check-only (it brings zod for its report schema).
