@@ -21,12 +21,31 @@ await build({
   logLevel: 'warn',
   output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunk-[name]-[hash].js' },
 });
+// string-width (yargs, cliui and wrap-ansi each import a copy) builds Unicode property regexes and
+// Intl.Segmenter objects when its module is evaluated: ~20 ms of every cold start, though only help
+// and usage texts measure strings. Each import of it gets a stand-in that evaluates the copy it
+// would have had on first use.
+const LAZY = 'string-width';
+const lazyModules = {
+  name: 'lazy-string-width',
+  async resolveId(source, importer, options) {
+    if (source !== LAZY || importer === undefined || importer.startsWith('\0')) return null;
+    const real = await this.resolve(source, importer, { ...options, skipSelf: true });
+    return real ? `\0lazy:${real.id}` : null;
+  },
+  load(id) {
+    if (!id.startsWith('\0lazy:')) return null;
+    const real = JSON.stringify(id.slice('\0lazy:'.length));
+    return `let impl;\nexport default function stringWidth(string, options) {\n  impl ??= require(${real}).default;\n  return impl(string, options);\n}\n`;
+  },
+};
 const programs = { btfpost: 'cli/main.js', pahole: 'cli/pahole.js', 'resolve-ids': 'cli/resolve-ids.js' };
 for (const [name, entry] of Object.entries(programs)) {
   await build({
     input: { [name]: `${root}dist/${entry}` },
     platform: 'node',
     logLevel: 'warn',
+    plugins: [lazyModules],
     // import.meta.url becomes the bundle's own file URL. yargs also reads import.meta.resolve, only
     // to resolve `extends` in configuration files, which btfpost does not use.
     onLog: (level, log, handler) => {

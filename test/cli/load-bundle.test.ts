@@ -30,6 +30,31 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     }
   });
 
+  it('string width is measured only when a text needs it: loading a program creates no Intl.Segmenter', () => {
+    // Every copy of string-width creates one when it is evaluated; help output needs them.
+    // The counts go to stderr when the process exits (yargs ends the process after --help).
+    const probe = (args: string[]) => `
+      import { writeSync } from 'node:fs';
+      let made = 0;
+      const Real = Intl.Segmenter;
+      Intl.Segmenter = class extends Real { constructor(...a) { super(...a); made++; } };
+      const m = await import(${JSON.stringify(join(ROOT, 'bin', 'load-bundle.js'))});
+      const { exports } = m.loadBundle('btfpost');
+      const loaded = made;
+      process.on('exit', () => writeSync(2, JSON.stringify([loaded, made]) + '\\n'));
+      await exports.main(${JSON.stringify(args)});`;
+    const counts = (args: string[]) => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe(args)], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stderr.trim().split('\n').pop()!) as [number, number];
+    };
+    const [loaded, afterHelp] = counts(['--help']);
+    expect(loaded).toBe(0);
+    expect(afterHelp).toBeGreaterThan(0);
+    const [, afterVersion] = counts(['--version']);
+    expect(afterVersion).toBe(0);
+  });
+
   it('a damaged or missing cache is not used, and the program runs the same', () => {
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
     mkdirSync(join(dir, 'bin'));
