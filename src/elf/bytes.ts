@@ -114,17 +114,11 @@ const utf8 = new TextDecoder('utf-8');
  * Returns undefined when no NUL follows inside the table.
  */
 export function cString(table: Uint8Array, start: number): string | undefined {
-  const n = table.length;
-  let ascii = true;
-  let end = start;
-  while (end < n) {
-    const c = table[end];
-    if (c === 0) break;
-    if (c >= 0x80) ascii = false;
-    end++;
+  const end = table.indexOf(0, start);
+  if (end < 0) return undefined;
+  for (let i = start; i < end; i++) {
+    if (table[i] >= 0x80) return utf8.decode(table.subarray(start, end));
   }
-  if (end >= n) return undefined;
-  if (!ascii) return utf8.decode(table.subarray(start, end));
   if (end - start < 512) return String.fromCharCode.apply(null, table.subarray(start, end) as unknown as number[]);
   let s = '';
   for (let i = start; i < end; i += 512) s += String.fromCharCode.apply(null, table.subarray(i, Math.min(end, i + 512)) as unknown as number[]);

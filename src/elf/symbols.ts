@@ -1,5 +1,6 @@
 // Symbol tables read in place: typed per-field accessors by index, no object per symbol unless asked.
 
+import { Buffer, isAscii } from 'node:buffer';
 import { ElfError } from '../common/errors.js';
 import { MAX_SAFE_HI, TWO32, cString } from './bytes.js';
 import { ELF32_SYM_SIZE, ELF64_SYM_SIZE, SHN_LORESERVE, SHN_XINDEX, SHT_STRTAB } from './constants.js';
@@ -52,6 +53,11 @@ export class SymbolTable {
   private readonly base: number;
   private readonly entsize: number;
   private readonly strings: Uint8Array;
+  /**
+   * The string table as a Buffer when every byte of it is ASCII: names are then decoded natively
+   * as latin1, which for ASCII is the same string. Null when not ASCII; undefined: not known yet.
+   */
+  private asciiStrings: Buffer | null | undefined;
   private readonly shndxBase: number;
 
   /** Use `ElfFile.symbols()` or `ElfFile.symbolTable()`. */
@@ -107,11 +113,24 @@ export class SymbolTable {
   name(i: number): string {
     const off = this.entryOffset(i);
     const n = this.view.getUint32(off, this.le);
-    const s = n < this.strings.length ? cString(this.strings, n) : undefined;
+    let s: string | undefined;
+    if (n < this.strings.length) {
+      const ascii = this.asciiStrings === undefined ? (this.asciiStrings = this.asciiTable()) : this.asciiStrings;
+      if (ascii === null) s = cString(this.strings, n);
+      else {
+        const end = ascii.indexOf(0, n);
+        s = end < 0 ? undefined : ascii.toString('latin1', n, end);
+      }
+    }
     if (s === undefined) {
       throw new ElfError(`symbol ${i} name offset 0x${n.toString(16)} outside ${this.strtab.name || 'string table'} or unterminated`, { file: this.file.fileName, section: this.section.name, offset: off });
     }
     return s;
+  }
+
+  private asciiTable(): Buffer | null {
+    const t = this.strings;
+    return isAscii(t) ? Buffer.from(t.buffer, t.byteOffset, t.byteLength) : null;
   }
 
   /** st_info. */

@@ -72,7 +72,8 @@ export class ElfFunctions {
         names.push(n);
       }
     }
-    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // The default order compares UTF-16 code units, as `<` does (byte order for ASCII names).
+    names.sort();
     this.names = names;
     this.prefixLen = new Int32Array(names.length);
     let suffixes = 0;

@@ -261,9 +261,10 @@ describe('extended section numbering (> 65280 sections)', () => {
 });
 
 /** A minimal ELF64 little-endian image with a section header table: null, .shstrtab, .symtab, .strtab. */
-function handMade64(opts: { addr?: bigint; value?: bigint } = {}): Uint8Array {
+function handMade64(opts: { addr?: bigint; value?: bigint; strtab?: string } = {}): Uint8Array {
   const shstr = new TextEncoder().encode('\0.shstrtab\0.symtab\0.strtab\0.text\0');
-  const strtab = new TextEncoder().encode('\0start\0');
+  // The symbol's name starts at offset 1.
+  const strtab = new TextEncoder().encode(opts.strtab ?? '\0start\0');
   const sym = new Uint8Array(48);
   const sv = new DataView(sym.buffer);
   sv.setUint32(24, 1, true); // name "start"
@@ -326,6 +327,18 @@ describe('hand-built buffers', () => {
     expect(() => st.value(1)).toThrow(ElfError);
     expect(st.get(1).value).toBe(0xffffffff81000000n);
     expect(st.name(1)).toBe('start');
+  });
+
+  it('decodes symbol names as UTF-8, in ASCII string tables and others, and refuses an unterminated one', () => {
+    for (const name of ['start', 'stärt_λ', 'x'.repeat(600), `${'é'.repeat(300)}z`]) {
+      expect(parseElf(handMade64({ strtab: `\0${name}\0` })).symbols()!.name(1)).toBe(name);
+    }
+    // Another ASCII name later in the table does not change how the first is read.
+    expect(parseElf(handMade64({ strtab: '\0start\0other\0' })).symbols()!.name(1)).toBe('start');
+    for (const strtab of ['\0start', '\0stärt']) {
+      const st = parseElf(handMade64({ strtab })).symbols()!;
+      expect(() => st.name(1)).toThrow(ElfError);
+    }
   });
 
   it('returns numbers for safe addresses', () => {
