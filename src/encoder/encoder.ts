@@ -14,7 +14,7 @@ import { ET_REL, type ElfFile } from '../elf/index.js';
 import { ElfFunctions, ObjectSymbols, RelocTargets, registerParams, sectionAddresses, sectionOfAddress } from './elf-info.js';
 import { parameterRegister } from './expr.js';
 import type { EncodeFeatures } from './features.js';
-import { FuncStates, type FuncState } from './functions.js';
+import { FuncStates, packStates, unpackStates, type FuncState, type PackedStates } from './functions.js';
 import { forEachStrField, forEachTypeIdField } from '../btf/model/fields.js';
 
 /** DW_TAG_LLVM_annotation (clang's btf_decl_tag / btf_type_tag carrier). */
@@ -67,7 +67,8 @@ export interface EncodedChunk {
   count: number;
   strs: Uint8Array;
   strLen: number;
-  states: FuncState[];
+  /** The saved functions (see packStates). */
+  states: PackedStates;
   /** Function alias names set, in order: [ELF function index, name]. */
   aliases: Array<[number, string]>;
   /** Per-section variable entries: [section index, flat (var id, offset, size) triples]. */
@@ -272,7 +273,7 @@ export class Encoder {
       startId: b.startId, startStrOff: b.startStrOff,
       words: b.words.subarray(0, b.wordLen), offs: b.offs.subarray(0, b.count + 1), count: b.count,
       strs: b.strs.subarray(0, b.strLen), strLen: b.strLen,
-      states: this.states.drain(), aliases: this.aliasLog.map((i): [number, string] => [i, this.funcs.alias[i]!]), secinfo, stats: { ...this.stats },
+      states: packStates(this.states.drain()), aliases: this.aliasLog.map((i): [number, string] => [i, this.funcs.alias[i]!]), secinfo, stats: { ...this.stats },
       hasIndexType: this.hasIndexType, needIndexType: this.needIndexType, arrayIndexId: this.arrayIndexId,
     };
   }
@@ -303,11 +304,7 @@ export class Encoder {
     const firstIdx = btf.count;
     btf.appendRecords(c.words, c.offs, c.count);
     remapChunkRecords(btf.words, btf.offs, firstIdx, c.count, start, delta, this.arrayIndexId, c.startStrOff, strMap);
-    for (const s of c.states) {
-      s.ret = mapId(s.ret);
-      for (const prm of s.params) prm.type = mapId(prm.type);
-      this.states.save(s);
-    }
+    for (const s of unpackStates(c.states, mapId)) this.states.save(s);
     for (const [idx, name] of c.aliases) if (this.funcs.alias[idx] === null) this.funcs.alias[idx] = name;
     for (const [shndx, flat] of c.secinfo) {
       let si = this.secinfo[shndx];

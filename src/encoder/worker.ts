@@ -36,7 +36,7 @@ parentPort!.once('message', (job: ChunkJob) => {
     });
     enc.encodeUnits(job.from, job.to);
     const out = enc.exportChunk();
-    parentPort!.postMessage({ ok: true, chunk: out }, [out.words.buffer as ArrayBuffer, out.offs.buffer as ArrayBuffer, out.strs.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ ok: true, chunk: out }, [out.words.buffer as ArrayBuffer, out.offs.buffer as ArrayBuffer, out.strs.buffer as ArrayBuffer, out.states.ints.buffer as ArrayBuffer]);
   } catch (e) {
     parentPort!.postMessage({ ok: false, name: (e as Error).name, message: (e as Error).message });
   }

@@ -74,3 +74,19 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'encoder', 'worker.js')))('parall
     expect(Buffer.compare(out(3), one)).toBe(0);
   });
 });
+
+describe('saved functions sent between threads', () => {
+  it('pack and unpack to the same states, type ids mapped, strings shared', async () => {
+    const { packStates, unpackStates } = await import('../../src/encoder/functions.js');
+    const states = [
+      { elf: 7, ret: 12, params: [{ name: 'sk', type: 30 }, { name: '', type: 0 }], unspec: false, optimized: true, unexpected: false, inconsistent: true, annots: [{ value: 'bpf_kfunc', component: -1 }] },
+      { elf: 0, ret: 0, params: [], unspec: true, optimized: false, unexpected: true, inconsistent: false, annots: [] },
+      { elf: 3, ret: 5, params: [{ name: 'sk', type: 31 }], unspec: false, optimized: false, unexpected: false, inconsistent: false, annots: [{ value: 'x', component: 0 }, { value: 'bpf_kfunc', component: 1 }] },
+    ];
+    const packed = packStates(states);
+    expect(packed.strings).toEqual(['sk', '', 'bpf_kfunc', 'x']);
+    const back = unpackStates(structuredClone(packed), (id) => (id === 0 ? 0 : id + 100));
+    expect(back).toEqual(states.map((s) => ({ ...s, ret: s.ret === 0 ? 0 : s.ret + 100, params: s.params.map((p) => ({ ...p, type: p.type === 0 ? 0 : p.type + 100 })) })));
+    expect(unpackStates(packStates([]), (id) => id)).toEqual([]);
+  });
+});
