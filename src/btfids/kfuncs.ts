@@ -62,9 +62,12 @@ export function listKfuncs(elf: ElfFile): KfuncEntry[] {
     }
   };
 
+  // The symbols in .BTF_ids, found in one pass over the table (a vmlinux has ~200K symbols).
+  const inIds: number[] = [];
+  for (let i = 1; i < symtab.count; i++) if (inSection(i)) inIds.push(i);
+
   const ranges: { start: bigint; end: bigint; name: string }[] = [];
-  for (let i = 1; i < symtab.count; i++) {
-    if (!inSection(i)) continue;
+  for (const i of inIds) {
     const name = nameOf(i);
     if (name === null || !name.startsWith(BTF_ID_SET8_PFX)) continue;
     const rel = symtab.valueBig(i) - base;
@@ -78,8 +81,7 @@ export function listKfuncs(elf: ElfFile): KfuncEntry[] {
   if (ranges.length === 0) return [];
 
   const out: KfuncEntry[] = [];
-  for (let i = 1; i < symtab.count; i++) {
-    if (!inSection(i)) continue;
+  for (const i of inIds) {
     const symName = nameOf(i);
     if (symName === null) continue;
     const func = kfuncSymbolName(symName);
