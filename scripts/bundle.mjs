@@ -6,6 +6,7 @@
 // - the worker threads' entry points are ES modules with shared chunks, under the names the code
 //   resolves next to itself (worker.js, batch-worker.js).
 import { rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
@@ -31,11 +32,12 @@ const lazyModules = {
   async resolveId(source, importer, options) {
     if (source !== LAZY || importer === undefined || importer.startsWith('\0')) return null;
     const real = await this.resolve(source, importer, { ...options, skipSelf: true });
-    return real ? `\0lazy:${real.id}` : null;
+    // Named relative to the project: the id appears in the bundle as a comment.
+    return real ? `\0lazy:${relative(root, real.id)}` : null;
   },
   load(id) {
     if (!id.startsWith('\0lazy:')) return null;
-    const real = JSON.stringify(id.slice('\0lazy:'.length));
+    const real = JSON.stringify(join(root, id.slice('\0lazy:'.length)));
     return `let impl;\nexport default function stringWidth(string, options) {\n  impl ??= require(${real}).default;\n  return impl(string, options);\n}\n`;
   },
 };

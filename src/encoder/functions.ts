@@ -87,12 +87,13 @@ export function unpackStates(packed: PackedStates, mapId: (id: number) => number
   let p = 0;
   while (p < ints.length) {
     const elf = ints[p++];
-    const ret = mapId(ints[p++]);
+    // Type ids are unsigned (a sentinel such as the array index type's is above 2^31).
+    const ret = mapId(ints[p++] >>> 0);
     const flags = ints[p++];
-    const params: Array<{ name: string; type: number }> = new Array(ints[p++]);
-    for (let i = 0; i < params.length; i++, p += 2) params[i] = { name: strings[ints[p]], type: mapId(ints[p + 1]) };
-    const annots: Array<{ value: string; component: number }> = new Array(ints[p++]);
-    for (let i = 0; i < annots.length; i++, p += 2) annots[i] = { value: strings[ints[p]], component: ints[p + 1] };
+    const params: Array<{ name: string; type: number }> = [];
+    for (let n = ints[p++]; n > 0; n--, p += 2) params.push({ name: strings[ints[p]], type: mapId(ints[p + 1] >>> 0) });
+    const annots: Array<{ value: string; component: number }> = [];
+    for (let n = ints[p++]; n > 0; n--, p += 2) annots.push({ value: strings[ints[p]], component: ints[p + 1] });
     out.push({
       elf, ret, params, unspec: (flags & 1) !== 0, optimized: (flags & 2) !== 0, unexpected: (flags & 4) !== 0, inconsistent: (flags & 8) !== 0, annots,
     });

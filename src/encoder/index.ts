@@ -49,10 +49,11 @@ export interface ParallelOptions {
 export const PARALLEL_MIN_BYTES = 32 << 20;
 
 /**
- * Young generation of a worker thread, in MB (V8's default for a 64-bit heap is 48: two 16 MB
- * semispaces and as much for large new objects). A worker's heap holds the records it builds and
- * not much else that dies young; with half the default the 6.12 vmlinux's encode -j2 peaked at
- * 545-553 MB instead of 548-570 MB (five runs each), in the same time.
+ * Young generation of a worker thread, in MB. V8 sizes its default from the heap limit: 48 (two
+ * 16 MB semispaces and as much for large new objects) on a 64-bit machine with a few GB of memory,
+ * less on a small one. A worker's heap holds the records it builds and not much else that dies
+ * young; with 24 the 6.12 vmlinux's encode -j2 peaked at 545-553 MB instead of 548-570 MB (five
+ * runs each), in the same time.
  */
 const WORKER_YOUNG_MB = 24;
 

@@ -88,5 +88,10 @@ describe('saved functions sent between threads', () => {
     const back = unpackStates(structuredClone(packed), (id) => (id === 0 ? 0 : id + 100));
     expect(back).toEqual(states.map((s) => ({ ...s, ret: s.ret === 0 ? 0 : s.ret + 100, params: s.params.map((p) => ({ ...p, type: p.type === 0 ? 0 : p.type + 100 })) })));
     expect(unpackStates(packStates([]), (id) => id)).toEqual([]);
+    // Type ids come back unsigned: a sentinel above 2^31 reaches mapId as it was saved.
+    const sentinel = 0xfffffff0;
+    const seen: number[] = [];
+    unpackStates(packStates([{ ...states[1], ret: sentinel, params: [{ name: 'a', type: sentinel }] }]), (id) => (seen.push(id), id));
+    expect(seen).toEqual([sentinel, sentinel]);
   });
 });
