@@ -23,7 +23,7 @@ await build({
   output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunk-[name]-[hash].js' },
 });
 // string-width (yargs, cliui and wrap-ansi each import a copy) builds Unicode property regexes and
-// Intl.Segmenter objects when its module is evaluated: ~20 ms of every cold start, though only help
+// Intl.Segmenter objects when its module is evaluated: ~25 ms of every cold start, though only help
 // and usage texts measure strings. Each import of it gets a stand-in that evaluates the copy it
 // would have had on first use.
 const LAZY = 'string-width';

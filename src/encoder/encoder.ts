@@ -14,7 +14,7 @@ import { ET_REL, type ElfFile } from '../elf/index.js';
 import { ElfFunctions, ObjectSymbols, RelocTargets, registerParams, sectionAddresses, sectionOfAddress } from './elf-info.js';
 import { parameterRegister } from './expr.js';
 import type { EncodeFeatures } from './features.js';
-import { FuncStates, packStates, unpackStates, type FuncState, type PackedStates } from './functions.js';
+import { FuncStates, packStates, unpackStates, type PackedStates } from './functions.js';
 import { forEachStrField, forEachTypeIdField } from '../btf/model/fields.js';
 
 /** DW_TAG_LLVM_annotation (clang's btf_decl_tag / btf_type_tag carrier). */
