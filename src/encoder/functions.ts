@@ -296,7 +296,6 @@ function fwdKind(btf: Btf, id: number): number {
   return k;
 }
 
-/** C strcmp on latin1 strings. */
 /** pahole's functions_cmp on two function symbols, given by index into the sorted `names`. */
 function cmpElf(names: readonly string[], prefixLen: Int32Array, a: number, b: number): number {
   const pa = prefixLen[a];
@@ -315,7 +314,7 @@ const BELOW_DOT = /[\u0000-\u002d]/;
  * otherwise orders them as `names` is. Such ties are runs of neighbours in `names` unless a name
  * has a character below '.' ("foo" < "foo$1" < "foo.isra.0"), so the sort is one by (first
  * symbol of the run, save order), done on numbers; for names like that, on cmpElf itself.
- * 62K functions of a vmlinux: ~110 ms with cmpElf, ~15 ms on numbers.
+ * The 62K functions of the 6.12 vmlinux: 111 ms with cmpElf, 32 ms on numbers.
  */
 export function functionOrder(elf: readonly number[], names: readonly string[], prefixLen: Int32Array): Int32Array {
   const n = elf.length;
@@ -337,6 +336,7 @@ export function functionOrder(elf: readonly number[], names: readonly string[], 
   return order;
 }
 
+/** C strcmp on latin1 strings. */
 function strcmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
