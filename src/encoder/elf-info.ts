@@ -4,7 +4,7 @@ import {
   EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
   SHT_SYMTAB_SHNDX, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSection, type RelocationTable, type SymbolTable,
 } from '../elf/index.js';
-import { DEBUG_SECTIONS } from '../dwarf/index.js';
+import { DEBUG_SECTIONS, ENTRIES_PER_PIECE } from '../dwarf/index.js';
 
 /** Debug sections the DWARF reader loads, also in their legacy `.zdebug_*` spelling. */
 const READ_DEBUG = new Set<string>([...DEBUG_SECTIONS, ...DEBUG_SECTIONS.map((n) => `.z${n.slice(1)}`)]);
@@ -318,7 +318,7 @@ export class RelocTargets {
       }
       const nsyms = symSec.length;
       const entsize = t.section.entsize;
-      elf.onDisk!.forEachPiece(t.section, 65536 * entsize, (piece) => {
+      elf.onDisk!.forEachPiece(t.section, ENTRIES_PER_PIECE * entsize, (piece) => {
         const count = Math.floor(piece.length / entsize);
         if (is64 && le && entsize === 24) {
           // Whole 32-bit words (the piece buffer is aligned): offset lo, hi, type, symbol.
