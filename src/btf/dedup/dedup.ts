@@ -80,6 +80,14 @@ class Dedup {
   private hypotList: Int32Array<ArrayBuffer> = new Int32Array(256);
   private hypotLen = 0;
   /**
+   * The entries of hypotList whose candidate is a STRUCT, UNION or FWD, in the same order: the only
+   * ones mergeHypot can act on. Every map change before and during pass 3 keeps a type's kind, or
+   * takes a FWD to a STRUCT/UNION or a forward enum to an enum, so a pair of other kinds that
+   * isEquiv accepted still resolves to two types of those other kinds.
+   */
+  private mergeList: Int32Array<ArrayBuffer> = new Int32Array(64);
+  private mergeLen = 0;
+  /**
    * Pairs still to compare in isEquiv, kept between calls (isEquiv does not nest). A typed array:
    * a JS array emptied with `length = 0` gives its storage back, so refilling it allocated anew
    * on every call (most of what dedup allocated).
@@ -90,6 +98,14 @@ class Dedup {
   private readonly h: Hasher;
   /** Unique-name map of the base's STRUCT/UNION (0 for names used twice), when split. */
   private baseNames: Map<number, number> | null = null;
+  /**
+   * Name offset -> the one canonical split STRUCT/UNION of that name (0: several, or also in the
+   * base), filled by pass 3.
+   */
+  private readonly structNames = new Map<number, number>();
+  /** The FWDs pass 2 left as their own canonical types, in id order: fwds[0..fwdLen). */
+  private fwds: Int32Array<ArrayBuffer> = new Int32Array(64);
+  private fwdLen = 0;
   private newStrs: Uint8Array = new Uint8Array(0);
   private newStrLen = 0;
   /** Reusable arrays taken from the base's state (returned when the run ends). */
@@ -153,7 +169,7 @@ class Dedup {
   private passes(wantMap: boolean): { btf: Btf; map: Uint32Array | null } {
     this.map[0] = 0;
     // Pass 0: base types are their own canonical types (and were hashed once per base).
-    this.mapToSelf();
+    this.mapBaseToSelf();
     if (this.src.stringsDeduped) {
       this.newStrs = this.src.strs.slice(0, this.src.strLen);
       this.newStrLen = this.src.strLen;
@@ -167,14 +183,10 @@ class Dedup {
     return this.compactAndRemap(wantMap);
   }
 
-  /** Base types, VARs and DATASECs are their own canonical types. */
-  private mapToSelf(): void {
+  /** Base types are their own canonical types (VARs and DATASECs become theirs in pass 2). */
+  private mapBaseToSelf(): void {
     const m = this.map;
     for (let id = 1; id < this.startId; id++) m[id] = id;
-    for (let id = this.startId; id < this.n; id++) {
-      const k = this.kind(id);
-      if (k === BTF_KIND_VAR || k === BTF_KIND_DATASEC) m[id] = id;
-    }
   }
 
   private primTypes(): void {
@@ -347,16 +359,26 @@ class Dedup {
         }
         break;
       }
+      case BTF_KIND_VAR: case BTF_KIND_DATASEC:
+        // Never merged: their own canonical types.
+        this.map[id] = id;
+        return;
       case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
       case BTF_KIND_TYPEDEF: case BTF_KIND_ARRAY: case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-      case BTF_KIND_FUNC: case BTF_KIND_FUNC_PROTO: case BTF_KIND_VAR: case BTF_KIND_DATASEC:
-      case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+      case BTF_KIND_FUNC: case BTF_KIND_FUNC_PROTO: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
         return;
       default:
         this.fail(id, `has unknown kind ${k}`);
     }
     this.map[id] = newId;
-    if (newId === id) this.table.add(h, id);
+    if (newId !== id) return;
+    this.table.add(h, id);
+    if (k === BTF_KIND_FWD) this.addCanonicalFwd(id);
+  }
+
+  private addCanonicalFwd(id: number): void {
+    if (this.fwdLen === this.fwds.length) this.fwds = grownInt32(this.fwds, this.fwdLen + 1);
+    this.fwds[this.fwdLen++] = id;
   }
 
   // --- mapping helpers ------------------------------------------------------------------------
@@ -370,12 +392,12 @@ class Dedup {
     return id;
   }
   /**
-   * A FWD's canonical type when that is no longer a FWD, else `id`. Every call makes the same calls
-   * whatever the kinds: isEquiv, which inlines this, meets its first FWD long after it is
-   * optimized, and a call made for the first time then would throw the optimized code away.
+   * Given r = resolve(id): a FWD's canonical type when that is no longer a FWD, else `id`. Every
+   * call makes the same calls whatever the kinds: isEquiv, which inlines this, meets its first FWD
+   * long after it is optimized, and a call made for the first time then would throw the optimized
+   * code away.
    */
-  private resolveFwd(id: number): number {
-    const r = this.resolve(id);
+  private fwdTarget(id: number, r: number): number {
     const fwd = this.kind(id) === BTF_KIND_FWD;
     const resolved = this.kind(r) !== BTF_KIND_FWD;
     return fwd && resolved ? r : id;
@@ -387,6 +409,7 @@ class Dedup {
     const list = this.hypotList;
     for (let i = 0; i < this.hypotLen; i++) this.hypot[list[i]] = UNPROCESSED;
     this.hypotLen = 0;
+    this.mergeLen = 0;
     this.adjustCanon = false;
   }
 
@@ -459,8 +482,9 @@ class Dedup {
     while (sp > 0) {
       let canon = stack[--sp];
       const cand = stack[--sp];
-      if (this.resolve(cand) === this.resolve(canon)) continue;
-      canon = this.resolveFwd(canon);
+      const rc = this.resolve(canon);
+      if (this.resolve(cand) === rc) continue;
+      canon = this.fwdTarget(canon, rc);
       const hy = this.hypot[canon];
       if (hy <= MAX_ID) {
         if (hy === cand) continue;
@@ -473,10 +497,16 @@ class Dedup {
       const co = this.off[cand];
       const no = this.off[canon];
       if (a[co] !== a[no]) return 0;
-      const ck = this.kind(cand);
-      const nk = this.kind(canon);
+      const ci = a[co + 1];
+      const ni = a[no + 1];
+      const ck = (ci >>> 24) & 0x7f;
+      const nk = (ni >>> 24) & 0x7f;
+      if (ck === BTF_KIND_STRUCT || ck === BTF_KIND_UNION || ck === BTF_KIND_FWD) {
+        if (this.mergeLen === this.mergeList.length) this.mergeList = grownInt32(this.mergeList, this.mergeLen + 1);
+        this.mergeList[this.mergeLen++] = canon;
+      }
       if ((ck === BTF_KIND_FWD || nk === BTF_KIND_FWD) && ck !== nk) {
-        // One FWD and one struct/union, whichever side; the same calls and store either way (see resolveFwd).
+        // One FWD and one struct/union, whichever side; the same calls and store either way (see fwdTarget).
         const candFwd = ck === BTF_KIND_FWD;
         const realKind = candFwd ? nk : ck;
         const fwdKind = this.fwdKind(candFwd ? cand : canon);
@@ -488,7 +518,7 @@ class Dedup {
       }
       if (ck !== nk) return 0;
       // Room for every pair this type can push.
-      const room = sp + 2 * this.vlen(cand) + 4;
+      const room = sp + 2 * (ci & 0xffffff) + 4;
       if (room > stack.length) stack = this.stack = grownInt32(stack, room);
       switch (ck) {
         case BTF_KIND_INT:
@@ -502,7 +532,7 @@ class Dedup {
           break;
         case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
         case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG:
-          if (a[co + 1] !== a[no + 1]) return 0;
+          if (ci !== ni) return 0;
           stack[sp++] = a[co + 2];
           stack[sp++] = a[no + 2];
           break;
@@ -541,8 +571,8 @@ class Dedup {
 
   private mergeHypot(): void {
     const m = this.map;
-    const list = this.hypotList;
-    for (let i = 0; i < this.hypotLen; i++) {
+    const list = this.mergeList;
+    for (let i = 0; i < this.mergeLen; i++) {
       const canonId = list[i];
       const targId = this.hypot[canonId];
       const t = this.resolve(targId);
@@ -577,17 +607,33 @@ class Dedup {
       }
     }
     this.map[id] = newId;
-    if (newId === id) this.table.add(h, id);
+    if (newId !== id) return;
+    this.table.add(h, id);
+    if (!isTypedef) this.addStructName(id);
+  }
+
+  /**
+   * Record canonical STRUCT/UNION `id` in the unique-name map of pass 4. Pass 3 never remaps a
+   * canonical STRUCT/UNION, so these are the ones still canonical when pass 4 runs, in id order.
+   */
+  private addStructName(id: number): void {
+    const names = this.structNames;
+    const base = this.baseNames;
+    const nm = this.all[this.off[id]];
+    names.set(nm, names.has(nm) || (base !== null && base.has(nm)) ? 0 : id);
   }
 
   // --- pass 4: forward declarations by unique name --------------------------------------------
 
+  /** Each FWD still its own canonical type: to the one STRUCT/UNION of its name and flavour, if any. */
   private resolveFwds(): void {
-    const names = this.splitStructNames();
+    const names = this.structNames;
     const a = this.all;
     const base = this.baseNames;
-    for (let id = this.startId; id < this.n; id++) {
-      if (this.kind(id) !== BTF_KIND_FWD || this.map[id] !== id) continue;
+    const fwds = this.fwds;
+    for (let i = 0; i < this.fwdLen; i++) {
+      const id = fwds[i];
+      if (this.map[id] !== id) continue;
       const nm = a[this.off[id]];
       const cand = names.has(nm) ? names.get(nm) : base?.get(nm);
       if (!cand) continue;
@@ -595,21 +641,6 @@ class Dedup {
       if (ck !== this.fwdKind(id)) continue;
       this.map[id] = cand;
     }
-  }
-
-  /** Name offset -> the one canonical split struct or union of that name (0: several, or also in the base). */
-  private splitStructNames(): Map<number, number> {
-    const names = new Map<number, number>();
-    const a = this.all;
-    const base = this.baseNames;
-    for (let id = this.startId; id < this.n; id++) {
-      const k = this.kind(id);
-      if (k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) continue;
-      if (this.map[id] !== id) continue;
-      const nm = a[this.off[id]];
-      names.set(nm, names.has(nm) || (base !== null && base.has(nm)) ? 0 : id);
-    }
-    return names;
   }
 
   // --- pass 5: reference kinds ----------------------------------------------------------------
