@@ -58,7 +58,20 @@ export class ElfFunctions {
   /** Number of names containing a '.'. */
   readonly suffixCount: number;
 
-  constructor(symtab: SymbolTable | null) {
+  /**
+   * The function symbols of `symtab`; or, given `same`, those of the table it was built from
+   * (sorted names shared, alias and kfunc marks fresh), for another encoder over the same ELF.
+   */
+  constructor(symtab: SymbolTable | null, same?: ElfFunctions) {
+    if (same !== undefined) {
+      this.names = same.names;
+      this.prefixLen = same.prefixLen;
+      this.suffixCount = same.suffixCount;
+      this.alias = new Array<string | null>(same.names.length).fill(null);
+      this.kfunc = new Uint8Array(same.names.length);
+      this.kfuncFlags = new Uint32Array(same.names.length);
+      return;
+    }
     const names: string[] = [];
     if (symtab !== null) {
       for (let i = 0; i < symtab.count; i++) {

@@ -11,6 +11,7 @@ import {
 } from '../btf/index.js';
 import * as D from '../dwarf/index.js';
 import { ET_REL, type ElfFile } from '../elf/index.js';
+import type { UnitClaim } from './claim.js';
 import { ElfFunctions, ObjectSymbols, RelocTargets, registerParams, sectionAddresses, sectionOfAddress } from './elf-info.js';
 import { parameterRegister } from './expr.js';
 import type { EncodeFeatures } from './features.js';
@@ -43,6 +44,11 @@ export interface EncoderOptions {
    * chosen the array index type, so arrays refer to INDEX_SENTINEL, fixed up when merged.
    */
   afterFirstChunk?: boolean;
+  /**
+   * An encoder over the same ELF in this thread whose symbol tables this one can share (they are
+   * read-only once built), instead of building its own.
+   */
+  sameElfAs?: Encoder;
 }
 
 /**
@@ -171,12 +177,20 @@ export class Encoder {
     this.btf = new Btf({ base: opts.base, le: elf.le });
     this.cur = dwarf.cursor();
     this.cur2 = dwarf.cursor();
-    const symtab = elf.symbols();
-    this.funcs = new ElfFunctions(symtab);
-    this.objects = new ObjectSymbols(symtab);
+    const same = opts.sameElfAs;
+    if (same !== undefined && same.elf === elf) {
+      this.funcs = new ElfFunctions(null, same.funcs);
+      this.objects = same.objects;
+      this.secAddr = same.secAddr;
+      this.relocs = same.relocs;
+    } else {
+      const symtab = elf.symbols();
+      this.funcs = new ElfFunctions(symtab);
+      this.objects = new ObjectSymbols(symtab);
+      this.secAddr = sectionAddresses(elf);
+      this.relocs = new RelocTargets(elf, this.secAddr);
+    }
     this.isRel = elf.header.type === ET_REL;
-    this.secAddr = sectionAddresses(elf);
-    this.relocs = new RelocTargets(elf, this.secAddr);
     const n = elf.sections.length;
     this.secInclude = new Uint8Array(n);
     this.secinfo = new Array(n);
@@ -231,14 +245,18 @@ export class Encoder {
     }
   }
 
-  /** Encode units [from, to) of the DWARF unit list. */
-  encodeUnits(from: number, to: number): void {
+  /**
+   * Encode units [from, to) of the DWARF unit list; with `claim`, only as long as it lets each next
+   * unit start (the rest of the run was taken by another thread).
+   */
+  encodeUnits(from: number, to: number, claim?: UnitClaim): void {
     const units = this.dwarf.units();
     this.reserveUnits(from, to);
     let maxLen = this.localId.length;
     for (let i = from; i < to; i++) maxLen = Math.max(maxLen, units[i].end - units[i].offset);
     if (maxLen > this.localId.length) this.localId = new Int32Array(maxLen);
     for (let i = from; i < to; i++) {
+      if (claim !== undefined && !claim.start(i)) break;
       const u = units[i];
       this.dwarf.beginUnit(u);
       this.encodeUnitOf(u);

@@ -5,6 +5,7 @@ import { dedupBtf } from '../btf/dedup/index.js';
 import { listKfuncs } from '../btfids/index.js';
 import { DEBUG_SECTIONS, DW_LANG_Rust, openDwarf, type DwarfFile } from '../dwarf/index.js';
 import type { ElfFile } from '../elf/index.js';
+import { UnitClaim, halfBySize } from './claim.js';
 import { ChunkMergeError, Encoder, type EncodeStats, type EncodedChunk } from './encoder.js';
 import type { ChunkJob } from './worker.js';
 import { Worker } from 'node:worker_threads';
@@ -56,6 +57,13 @@ export const PARALLEL_MIN_BYTES = 32 << 20;
  * runs each), in the same time.
  */
 const WORKER_YOUNG_MB = 24;
+
+/**
+ * Least share of all DWARF the last worker must still have ahead of it for this thread to take
+ * over half of it: below, setting up another encoder and merging one more chunk cost about what
+ * it saves.
+ */
+const TAKE_OVER_MIN_SHARE = 0.01;
 
 /** Result of `encodeBtf`. */
 export interface EncodeResult {
@@ -201,6 +209,9 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     sections[name] = data.buffer instanceof SharedArrayBuffer ? data : sharedCopy(data);
   }
   const baseRaw = base ? serializeBtf(base) : null;
+  // The last run ends at the last unit: this thread may take over its tail (see claim.ts).
+  const lastRun = bounds.length - 3;
+  const claim = lastRun >= 0 ? UnitClaim.create(bounds[lastRun + 1], units.length) : null;
   // This thread encodes the first run itself while workers encode the others.
   const workers: Worker[] = [];
   const later = bounds.slice(1, -1).map((from, i) => new Promise<EncodedChunk>((resolve, reject) => {
@@ -208,7 +219,7 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     workers.push(w);
     const job: ChunkJob = {
       file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, onDisk: elf.onDisk?.state ?? null, base: baseRaw, features, langExclude, kfuncs,
-      from, to: bounds[i + 2], first: false, sections,
+      from, to: bounds[i + 2], first: false, sections, claim: i === lastRun && claim !== null ? claim.word.buffer : null,
     };
     w.once('message', (m: { ok: boolean; chunk?: EncodedChunk; name?: string; message?: string }) => {
       // Settled once the worker is gone, so its heap is given back before the chunks are merged.
@@ -229,8 +240,18 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
   const enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
   enc.reserveUnits(0, units.length);
   enc.encodeUnits(bounds[0], bounds[1]);
-  const chunks = await settled;
-  if (!chunks) return null;
+  // Done before the last worker: take the back half of the units it has not started.
+  const size = (i: number) => units[i].end - units[i].offset;
+  const tail = claim?.takeTail((next, end) => halfBySize(next, end, size, total * TAKE_OVER_MIN_SHARE)) ?? null;
+  let tailChunk: EncodedChunk | null = null;
+  if (tail !== null) {
+    const more = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs, afterFirstChunk: true, sameElfAs: enc });
+    more.encodeUnits(tail.from, tail.to);
+    tailChunk = more.exportChunk();
+  }
+  const workerChunks = await settled;
+  if (!workerChunks) return null;
+  const chunks = tailChunk === null ? workerChunks : [...workerChunks, tailChunk];
   try {
     enc.reserveFor(chunks);
     for (const c of chunks) enc.absorbChunk(c, false);

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { parseElf, SectionsOnDisk, type OnDiskState } from '../elf/index.js';
 import { openDwarf } from '../dwarf/index.js';
 import { parseBtf } from '../btf/wire/parse.js';
+import { UnitClaim } from './claim.js';
 import { Encoder } from './encoder.js';
 import type { EncodeFeatures } from './features.js';
 
@@ -24,6 +25,8 @@ export interface ChunkJob {
   first: boolean;
   /** Debug sections the first thread already decompressed or relocated (see OpenDwarfOptions.loaded). */
   sections: Record<string, Uint8Array>;
+  /** The UnitClaim word of this run, when the first thread may take over its tail. */
+  claim: SharedArrayBuffer | null;
 }
 
 parentPort!.once('message', (job: ChunkJob) => {
@@ -34,7 +37,7 @@ parentPort!.once('message', (job: ChunkJob) => {
     const enc = new Encoder(elf, openDwarf(elf, { loaded: job.sections, streamInfo: true }), {
       base, features: job.features, langExclude: job.langExclude, kfuncs: job.kfuncs, afterFirstChunk: !job.first,
     });
-    enc.encodeUnits(job.from, job.to);
+    enc.encodeUnits(job.from, job.to, job.claim === null ? undefined : UnitClaim.of(job.claim));
     const out = enc.exportChunk();
     parentPort!.postMessage({ ok: true, chunk: out }, [out.words.buffer as ArrayBuffer, out.offs.buffer as ArrayBuffer, out.strs.buffer as ArrayBuffer, out.states.ints.buffer as ArrayBuffer]);
   } catch (e) {
