@@ -44,6 +44,14 @@ const EM_ARC = 93;
  * The function symbols of an ELF, sorted by name as pahole sorts them; `prefixLen` is the length of
  * the name up to its first '.', or the whole length. Entries are indexed 0..count-1.
  */
+/** ElfFunctions' sorted names as plain data (see ElfFunctions.sorted). */
+export interface SortedFunctionNames {
+  /** The names joined by NUL bytes. */
+  joined: string;
+  prefixLen: Int32Array;
+  suffixCount: number;
+}
+
 export class ElfFunctions {
   /** Names, sorted. */
   readonly names: string[];
@@ -59,17 +67,20 @@ export class ElfFunctions {
   readonly suffixCount: number;
 
   /**
-   * The function symbols of `symtab`; or, given `same`, those of the table it was built from
-   * (sorted names shared, alias and kfunc marks fresh), for another encoder over the same ELF.
+   * The function symbols of `symtab`; or, given `same`, those of the table it was built from: an
+   * ElfFunctions of this thread (sorted names shared) or another thread's `sorted()`. Alias and
+   * kfunc marks start fresh either way, for another encoder over the same ELF.
    */
-  constructor(symtab: SymbolTable | null, same?: ElfFunctions) {
+  constructor(symtab: SymbolTable | null, same?: ElfFunctions | SortedFunctionNames) {
     if (same !== undefined) {
-      this.names = same.names;
+      const names = same instanceof ElfFunctions ? same.names : same.joined === '' && same.prefixLen.length === 0 ? [] : same.joined.split('\0');
+      if (names.length !== same.prefixLen.length) throw new RangeError('sorted function names do not match their prefix lengths');
+      this.names = names;
       this.prefixLen = same.prefixLen;
       this.suffixCount = same.suffixCount;
-      this.alias = new Array<string | null>(same.names.length).fill(null);
-      this.kfunc = new Uint8Array(same.names.length);
-      this.kfuncFlags = new Uint32Array(same.names.length);
+      this.alias = new Array<string | null>(names.length).fill(null);
+      this.kfunc = new Uint8Array(names.length);
+      this.kfuncFlags = new Uint32Array(names.length);
       return;
     }
     const names: string[] = [];
@@ -99,6 +110,11 @@ export class ElfFunctions {
     this.alias = new Array<string | null>(names.length).fill(null);
     this.kfunc = new Uint8Array(names.length);
     this.kfuncFlags = new Uint32Array(names.length);
+  }
+
+  /** The sorted names as plain data for another thread (symbol names hold no NUL). */
+  sorted(): SortedFunctionNames {
+    return { joined: this.names.join('\0'), prefixLen: this.prefixLen, suffixCount: this.suffixCount };
   }
 
   /** Number of function symbols. */

@@ -12,7 +12,7 @@ import {
 import * as D from '../dwarf/index.js';
 import { ET_REL, type ElfFile } from '../elf/index.js';
 import type { UnitClaim } from './claim.js';
-import { ElfFunctions, ObjectSymbols, RelocTargets, registerParams, sectionAddresses, sectionOfAddress } from './elf-info.js';
+import { ElfFunctions, ObjectSymbols, RelocTargets, type SortedFunctionNames, registerParams, sectionAddresses, sectionOfAddress } from './elf-info.js';
 import { parameterRegister } from './expr.js';
 import type { EncodeFeatures } from './features.js';
 import { FuncStates, packStates, unpackStates, type PackedStates } from './functions.js';
@@ -49,6 +49,11 @@ export interface EncoderOptions {
    * read-only once built), instead of building its own.
    */
   sameElfAs?: Encoder;
+  /**
+   * The function symbols of this ELF as another thread's encoder sorted them (functionNames), to
+   * take instead of sorting them again.
+   */
+  functionNames?: SortedFunctionNames;
 }
 
 /**
@@ -185,7 +190,7 @@ export class Encoder {
       this.relocs = same.relocs;
     } else {
       const symtab = elf.symbols();
-      this.funcs = new ElfFunctions(symtab);
+      this.funcs = new ElfFunctions(symtab, opts.functionNames);
       this.objects = new ObjectSymbols(symtab);
       this.secAddr = sectionAddresses(elf);
       this.relocs = new RelocTargets(elf, this.secAddr);
@@ -215,6 +220,11 @@ export class Encoder {
         }
       }
     }
+  }
+
+  /** This encoder's sorted function symbols, for an encoder over the same ELF in another thread. */
+  functionNames(): SortedFunctionNames {
+    return this.funcs.sorted();
   }
 
   /** Encode every unit, then the functions and data sections; returns the (not deduplicated) BTF. */

@@ -212,15 +212,13 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
   // The last run ends at the last unit: this thread may take over its tail (see claim.ts).
   const lastRun = bounds.length - 3;
   const claim = lastRun >= 0 ? UnitClaim.create(bounds[lastRun + 1], units.length) : null;
-  // This thread encodes the first run itself while workers encode the others.
+  // This thread encodes the first run itself while workers encode the others. The workers start
+  // now; they are sent their jobs once this thread's encoder has sorted the function symbols,
+  // which they then take instead of sorting them again.
   const workers: Worker[] = [];
-  const later = bounds.slice(1, -1).map((from, i) => new Promise<EncodedChunk>((resolve, reject) => {
+  const later = bounds.slice(1, -1).map(() => new Promise<EncodedChunk>((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     workers.push(w);
-    const job: ChunkJob = {
-      file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, onDisk: elf.onDisk?.state ?? null, base: baseRaw, features, langExclude, kfuncs,
-      from, to: bounds[i + 2], first: false, sections, claim: i === lastRun && claim !== null ? claim.word.buffer : null,
-    };
     w.once('message', (m: { ok: boolean; chunk?: EncodedChunk; name?: string; message?: string }) => {
       // Settled once the worker is gone, so its heap is given back before the chunks are merged.
       const settle = () => {
@@ -230,14 +228,28 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
       w.terminate().then(settle, settle);
     });
     w.once('error', reject);
-    w.postMessage(job);
   }));
   // One failure ends the others at once: their results would not be used.
   const settled = Promise.all(later).catch(() => {
     for (const w of workers) void w.terminate();
     return null;
   });
-  const enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
+  let enc: Encoder;
+  try {
+    enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
+  } catch (e) {
+    // The workers would wait for their jobs for ever.
+    for (const w of workers) void w.terminate();
+    throw e;
+  }
+  const functionNames = enc.functionNames();
+  workers.forEach((w, i) => {
+    const job: ChunkJob = {
+      file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, onDisk: elf.onDisk?.state ?? null, base: baseRaw, features, langExclude, kfuncs,
+      from: bounds[i + 1], to: bounds[i + 2], first: false, sections, claim: i === lastRun && claim !== null ? claim.word.buffer : null, functionNames,
+    };
+    w.postMessage(job);
+  });
   enc.reserveUnits(0, units.length);
   enc.encodeUnits(bounds[0], bounds[1]);
   // Done before the last worker: take the back half of the units it has not started.

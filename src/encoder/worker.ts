@@ -6,6 +6,7 @@ import { openDwarf } from '../dwarf/index.js';
 import { parseBtf } from '../btf/wire/parse.js';
 import { UnitClaim } from './claim.js';
 import { Encoder } from './encoder.js';
+import type { SortedFunctionNames } from './elf-info.js';
 import type { EncodeFeatures } from './features.js';
 
 /** The job a worker is sent. */
@@ -27,6 +28,8 @@ export interface ChunkJob {
   sections: Record<string, Uint8Array>;
   /** The UnitClaim word of this run, when the first thread may take over its tail. */
   claim: SharedArrayBuffer | null;
+  /** The first thread's sorted function symbols (see Encoder.functionNames). */
+  functionNames: SortedFunctionNames;
 }
 
 parentPort!.once('message', (job: ChunkJob) => {
@@ -36,6 +39,7 @@ parentPort!.once('message', (job: ChunkJob) => {
     const base = job.base ? parseBtf(job.base) : null;
     const enc = new Encoder(elf, openDwarf(elf, { loaded: job.sections, streamInfo: true }), {
       base, features: job.features, langExclude: job.langExclude, kfuncs: job.kfuncs, afterFirstChunk: !job.first,
+      functionNames: job.functionNames,
     });
     enc.encodeUnits(job.from, job.to, job.claim === null ? undefined : UnitClaim.of(job.claim));
     const out = enc.exportChunk();

@@ -68,3 +68,29 @@ describe('functionOrder', () => {
     expect(functionOrder([], ['a'], prefixLens(['a'])).length).toBe(0);
   });
 });
+
+describe('ElfFunctions handed to another thread', () => {
+  it('rebuilds the same sorted names and prefix lengths from sorted(), with fresh marks', async () => {
+    const { ElfFunctions } = await import('../../src/encoder/elf-info.js');
+    const { parseElf } = await import('../../src/elf/index.js');
+    const { fixture } = await import('../helpers/testdata.js');
+    const elf = parseElf(fixture('postlink/tcp_bbr.pre-btf.ko.gz'), 'tcp_bbr.ko');
+    const own = new ElfFunctions(elf.symbols());
+    expect(own.count).toBeGreaterThan(10);
+    own.alias[0] = 'x';
+    own.kfunc[1] = 1;
+    // Through structured cloning, as a worker receives it.
+    const copy = new ElfFunctions(null, structuredClone(own.sorted()));
+    expect(copy.names).toEqual(own.names);
+    expect(Array.from(copy.prefixLen)).toEqual(Array.from(own.prefixLen));
+    expect(copy.suffixCount).toBe(own.suffixCount);
+    expect(copy.alias.every((a) => a === null)).toBe(true);
+    expect(copy.kfunc.every((k) => k === 0)).toBe(true);
+    // In this thread the names themselves are shared.
+    expect(new ElfFunctions(null, own).names).toBe(own.names);
+    // No names, and one empty name, are told apart.
+    expect(new ElfFunctions(null, { joined: '', prefixLen: new Int32Array(0), suffixCount: 0 }).names).toEqual([]);
+    expect(new ElfFunctions(null, { joined: '', prefixLen: new Int32Array(1), suffixCount: 0 }).names).toEqual(['']);
+    expect(() => new ElfFunctions(null, { joined: 'a\0b', prefixLen: new Int32Array(1), suffixCount: 0 })).toThrow(RangeError);
+  });
+});
