@@ -152,10 +152,24 @@ export class Unit {
     return offset >= this.dieOffset && offset < this.end;
   }
 
-  /** Read the root DIE once for its tag, language and the *_base attributes (plain numbers that need no other section). */
+  /**
+   * Read the root DIE once for its tag, language and the *_base attributes (plain numbers that need
+   * no other section). A malformed root DIE throws on every use, not only the first (after which it
+   * would pass for an empty unit).
+   */
   private readRoot(): void {
+    // Set first, so that a use while reading (through the cursor) sees the defaults, as before.
     if (this.rootRead) return;
     this.rootRead = true;
+    try {
+      this.readRootDie();
+    } catch (e) {
+      this.rootRead = false;
+      throw e;
+    }
+  }
+
+  private readRootDie(): void {
     const v5 = this.version >= 5;
     const hdr = this.offsetSize === 8 ? 16 : 8;
     this._strOffsetsBase = v5 ? hdr : 0;
@@ -178,12 +192,18 @@ export class Unit {
   private readBase(): void {
     if (this.baseRead) return;
     this.baseRead = true;
-    if (this.rootTag === 0) return;
-    const cur = this.dwarf.cursor(this);
-    cur.next();
-    if (cur.attrAddr(C.DW_AT_low_pc)) {
-      this._lowPcHi = cur.hi;
-      this._lowPcLo = cur.lo;
+    try {
+      if (this.rootTag === 0) return;
+      const cur = this.dwarf.cursor(this);
+      cur.next();
+      if (cur.attrAddr(C.DW_AT_low_pc)) {
+        this._lowPcHi = cur.hi;
+        this._lowPcLo = cur.lo;
+      }
+    } catch (e) {
+      // Not read: the next use throws again.
+      this.baseRead = false;
+      throw e;
     }
   }
 

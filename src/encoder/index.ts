@@ -170,15 +170,21 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOpt
   if (jobs <= 1 || (base && base.base) || total < (opts.minBytes ?? PARALLEL_MIN_BYTES)) return encodeRaw(elf, opts, false, dwarf);
   // When the runs cannot be used, one thread starts over, after they are gone (their records and
   // the first thread's reserved arrays can be collected first).
-  return (await mergedRuns(elf, dwarf, opts, jobs, total)) ?? encodeRaw(elf, opts, false, dwarf);
+  const merged = await mergedRuns(elf, dwarf, opts, jobs, total);
+  if (merged === REOPEN) return encodeRaw(elf, opts, false);
+  return merged ?? encodeRaw(elf, opts, false, dwarf);
 }
+
+/** mergedRuns' answer when the single-threaded run must open the DWARF anew. */
+const REOPEN = Symbol('reopen');
 
 /**
  * The units split into `jobs` contiguous runs of about equal DWARF size: this thread encodes the
  * first, worker threads the others, merged in unit order. Null when a worker failed (the
- * single-threaded run then reports the error) or the runs cannot be merged exactly.
+ * single-threaded run then reports the error) or the runs cannot be merged exactly; REOPEN when
+ * this thread failed on units it took over from a worker.
  */
-async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & ParallelOptions, jobs: number, total: number): Promise<{ raw: Btf; stats: EncodeStats } | null> {
+async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & ParallelOptions, jobs: number, total: number): Promise<{ raw: Btf; stats: EncodeStats } | null | typeof REOPEN> {
   const features = opts.features ?? noFeatures();
   const base = opts.base ?? null;
   const units = dwarf.units();
@@ -229,37 +235,48 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     });
     w.once('error', reject);
   }));
+  const stopWorkers = () => {
+    for (const w of workers) void w.terminate();
+  };
   // One failure ends the others at once: their results would not be used.
   const settled = Promise.all(later).catch(() => {
-    for (const w of workers) void w.terminate();
+    stopWorkers();
     return null;
   });
   let enc: Encoder;
   try {
     enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
+    const functionNames = enc.functionNames();
+    workers.forEach((w, i) => {
+      const job: ChunkJob = {
+        file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, onDisk: elf.onDisk?.state ?? null, base: baseRaw, features, langExclude, kfuncs,
+        from: bounds[i + 1], to: bounds[i + 2], first: false, sections, claim: i === lastRun && claim !== null ? claim.word.buffer : null, functionNames,
+      };
+      w.postMessage(job);
+    });
+    enc.reserveUnits(0, units.length);
+    enc.encodeUnits(bounds[0], bounds[1]);
   } catch (e) {
-    // The workers would wait for their jobs for ever.
-    for (const w of workers) void w.terminate();
+    // The first units' error is the first a single thread would meet; the workers' results (or
+    // their wait for a job) are of no use.
+    stopWorkers();
     throw e;
   }
-  const functionNames = enc.functionNames();
-  workers.forEach((w, i) => {
-    const job: ChunkJob = {
-      file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, onDisk: elf.onDisk?.state ?? null, base: baseRaw, features, langExclude, kfuncs,
-      from: bounds[i + 1], to: bounds[i + 2], first: false, sections, claim: i === lastRun && claim !== null ? claim.word.buffer : null, functionNames,
-    };
-    w.postMessage(job);
-  });
-  enc.reserveUnits(0, units.length);
-  enc.encodeUnits(bounds[0], bounds[1]);
   // Done before the last worker: take the back half of the units it has not started.
   const size = (i: number) => units[i].end - units[i].offset;
   const tail = claim?.takeTail((next, end) => halfBySize(next, end, size, total * TAKE_OVER_MIN_SHARE)) ?? null;
   let tailChunk: EncodedChunk | null = null;
   if (tail !== null) {
-    const more = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs, afterFirstChunk: true, sameElfAs: enc });
-    more.encodeUnits(tail.from, tail.to);
-    tailChunk = more.exportChunk();
+    try {
+      const more = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs, afterFirstChunk: true, sameElfAs: enc });
+      more.encodeUnits(tail.from, tail.to);
+      tailChunk = more.exportChunk();
+    } catch {
+      // Units before these may hold an earlier error: as when a worker fails, the single-threaded
+      // run reports the first one, over the DWARF opened anew (this thread's copy met the error).
+      stopWorkers();
+      return REOPEN;
+    }
   }
   const workerChunks = await settled;
   if (!workerChunks) return null;

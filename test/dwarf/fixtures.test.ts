@@ -149,6 +149,19 @@ describe('fixture objects', () => {
     expect([...after.perTag]).toEqual([...before.perTag]);
   });
 
+  it('throws for a malformed root DIE on every use, not only the first', () => {
+    const bytes = new Uint8Array(fixture('dwarf/gcc-x86_64-dwarf5.o'));
+    const clean = openDwarf(parseElf(bytes, 'a.o')).units()[0];
+    const info = parseElf(bytes, 'a.o').sectionByName('.debug_info')!;
+    // The root DIE's abbreviation code: one no table of this object holds.
+    bytes[info.offset + clean.dieOffset] = 0x7f;
+    const u = openDwarf(parseElf(bytes, 'a.o')).units()[0];
+    for (let i = 0; i < 2; i++) {
+      expect(() => u.rootTag).toThrow(/abbreviation code 127/);
+      expect(() => u.language).toThrow(/abbreviation code 127/);
+    }
+  });
+
   it('resolves DW_FORM_ref_sig8 into DWARF 5 type units', () => {
     const { dwarf } = open('gcc-x86_64-dwarf5-types.exec');
     const units = dwarf.units();

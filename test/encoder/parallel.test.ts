@@ -56,6 +56,38 @@ describe.skipIf(!existsSync(join(ROOT, 'dist', 'encoder', 'worker.js')))('parall
     expect(api.PARALLEL_MIN_BYTES).toBeGreaterThan(fixture('postlink/tcp_bbr.pre-btf.ko.gz').length);
   });
 
+  it('reports the error a single thread meets first, whichever thread meets one (bad DWARF in a unit)', async () => {
+    type Api = typeof import('../../src/encoder/index.js');
+    const dist = (rel: string) => import(pathToFileURL(join(ROOT, 'dist', rel)).href);
+    const api = (await dist('encoder/index.js')) as Api;
+    const { parseElf } = (await dist('elf/index.js')) as typeof import('../../src/elf/index.js');
+    const { openDwarf } = (await dist('dwarf/index.js')) as typeof import('../../src/dwarf/index.js');
+    const { parseBtf } = (await dist('btf/index.js')) as typeof import('../../src/btf/index.js');
+    const base = parseBtf(fixture('btf/vmlinux-6.12.btf.gz'));
+    const features = api.parseFeatureLists([FEATURES]);
+    const clean = fixture('postlink/tcp_bbr.pre-btf.ko.gz');
+    const info = parseElf(clean, 'tcp_bbr.ko').sectionByName('.debug_info')!;
+    expect(info.flags & 0x800).toBe(0); // not compressed: its bytes can be patched in place
+    const units = openDwarf(parseElf(clean, 'tcp_bbr.ko')).units().map((u) => u.dieOffset);
+    expect(units.length).toBe(3);
+    const message = async (bytes: Uint8Array, jobs: number) => {
+      const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+      shared.set(bytes);
+      const err = await api.encodeBtfParallel(parseElf(shared, 'tcp_bbr.ko'), { base, features, jobs, minBytes: 0 }).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(Error);
+      return (err as Error).message;
+    };
+    // An abbreviation code no table holds, in the root DIE of the first unit (this thread's run)
+    // and of the last (a worker's, or taken over by this thread when it is done first).
+    for (const [u, at, code] of [[0, 1, 0xff], [2, 0, 0x7f]]) {
+      const bad = new Uint8Array(clean);
+      bad[info.offset + units[u] + at] = code;
+      const one = await message(bad, 1);
+      expect(one).toMatch(/abbrev/i);
+      for (const jobs of [2, 3]) expect(await message(bad, jobs)).toBe(one);
+    }
+  });
+
   it('encode -j 2 and -j 3 write the same bytes as -j 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-par-'));
     const ko = join(dir, 'tcp_bbr.ko');
