@@ -63,3 +63,22 @@ describe('dedup undoes per-CU duplication', () => {
     expect(d.count).toBe(vmlinux.count);
   });
 });
+
+describe('dedup of a loop of reference types', () => {
+  it('stops with an error where libbpf would compare for ever', async () => {
+    const { buildBtf } = await import('../helpers/btf-build.js');
+    const { BtfError } = await import('../../src/common/errors.js');
+    // The candidate struct's two members are typedefs that are their own types: comparing it with
+    // the canonical struct meets the second while the first holds the hypothesis, and the check
+    // for identical types follows the typedefs round and round.
+    const btf = buildBtf([
+      ['TYPEDEF', 'T', 1], // [1]
+      ['STRUCT', 'S', 8, [['a', 1, 0], ['b', 1, 32]]], // [2]
+      ['STRUCT', 'S', 8, [['a', 4, 0], ['b', 5, 32]]], // [3]
+      ['TYPEDEF', 'T', 4], // [4]
+      ['TYPEDEF', 'T', 5], // [5]
+    ]);
+    expect(() => dedupBtf(btf)).toThrow(BtfError);
+    expect(() => dedupBtf(btf)).toThrow(/loop of reference types/);
+  });
+});

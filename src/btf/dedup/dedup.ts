@@ -421,6 +421,9 @@ class Dedup {
    * header are compared (libbpf reads both array descriptors from the first type).
    */
   private identical(x: number, y: number, depth: number): boolean {
+    // libbpf follows reference kinds without spending depth, so a loop of them (a TYPEDEF that is
+    // its own type) would keep it going for ever; no chain without a loop has more links than types.
+    let links = 0;
     for (;;) {
       if (depth <= 0) return false;
       const k = this.kind(x);
@@ -434,6 +437,7 @@ class Dedup {
         case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG: {
           const a = this.all;
           if (a[this.off[x] + 1] !== a[this.off[y] + 1] || a[this.off[x]] !== a[this.off[y]]) return false;
+          if (++links > this.n) this.fail(x, 'is part of a loop of reference types');
           x = this.typeOf(x);
           y = this.typeOf(y);
           continue;
