@@ -40,10 +40,6 @@ const EM_SPARCV9 = 43;
 const EM_RISCV = 243;
 const EM_ARC = 93;
 
-/**
- * The function symbols of an ELF, sorted by name as pahole sorts them; `prefixLen` is the length of
- * the name up to its first '.', or the whole length. Entries are indexed 0..count-1.
- */
 /** ElfFunctions' sorted names as plain data (see ElfFunctions.sorted). */
 export interface SortedFunctionNames {
   /** The names joined by NUL bytes. */
@@ -52,6 +48,10 @@ export interface SortedFunctionNames {
   suffixCount: number;
 }
 
+/**
+ * The function symbols of an ELF, sorted by name as pahole sorts them; `prefixLen` is the length of
+ * the name up to its first '.', or the whole length. Entries are indexed 0..count-1.
+ */
 export class ElfFunctions {
   /** Names, sorted. */
   readonly names: string[];

@@ -222,9 +222,12 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
   // now; they are sent their jobs once this thread's encoder has sorted the function symbols,
   // which they then take instead of sorting them again.
   const workers: Worker[] = [];
-  const later = bounds.slice(1, -1).map(() => new Promise<EncodedChunk>((resolve, reject) => {
+  /** Run of each worker (index into `bounds`, less one), kept beside it: a worker that failed to start has none. */
+  const runs: number[] = [];
+  const later = bounds.slice(1, -1).map((_, run) => new Promise<EncodedChunk>((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     workers.push(w);
+    runs.push(run);
     w.once('message', (m: { ok: boolean; chunk?: EncodedChunk; name?: string; message?: string }) => {
       // Settled once the worker is gone, so its heap is given back before the chunks are merged.
       const settle = () => {
@@ -239,7 +242,9 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     for (const w of workers) void w.terminate();
   };
   // One failure ends the others at once: their results would not be used.
+  let failed = false;
   const settled = Promise.all(later).catch(() => {
+    failed = true;
     stopWorkers();
     return null;
   });
@@ -248,9 +253,10 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
     const functionNames = enc.functionNames();
     workers.forEach((w, i) => {
+      const run = runs[i];
       const job: ChunkJob = {
         file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, onDisk: elf.onDisk?.state ?? null, base: baseRaw, features, langExclude, kfuncs,
-        from: bounds[i + 1], to: bounds[i + 2], first: false, sections, claim: i === lastRun && claim !== null ? claim.word.buffer : null, functionNames,
+        from: bounds[run + 1], to: bounds[run + 2], first: false, sections, claim: run === lastRun && claim !== null ? claim.word.buffer : null, functionNames,
       };
       w.postMessage(job);
     });
@@ -262,9 +268,10 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     stopWorkers();
     throw e;
   }
-  // Done before the last worker: take the back half of the units it has not started.
+  // Done before the last worker: take the back half of the units it has not started (unless a
+  // worker failed already, and the units will be encoded again in this thread).
   const size = (i: number) => units[i].end - units[i].offset;
-  const tail = claim?.takeTail((next, end) => halfBySize(next, end, size, total * TAKE_OVER_MIN_SHARE)) ?? null;
+  const tail = failed ? null : claim?.takeTail((next, end) => halfBySize(next, end, size, total * TAKE_OVER_MIN_SHARE)) ?? null;
   let tailChunk: EncodedChunk | null = null;
   if (tail !== null) {
     try {
