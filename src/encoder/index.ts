@@ -170,21 +170,16 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOpt
   if (jobs <= 1 || (base && base.base) || total < (opts.minBytes ?? PARALLEL_MIN_BYTES)) return encodeRaw(elf, opts, false, dwarf);
   // When the runs cannot be used, one thread starts over, after they are gone (their records and
   // the first thread's reserved arrays can be collected first).
-  const merged = await mergedRuns(elf, dwarf, opts, jobs, total);
-  if (merged === REOPEN) return encodeRaw(elf, opts, false);
-  return merged ?? encodeRaw(elf, opts, false, dwarf);
+  return (await mergedRuns(elf, dwarf, opts, jobs, total)) ?? encodeRaw(elf, opts, false, dwarf);
 }
-
-/** mergedRuns' answer when the single-threaded run must open the DWARF anew. */
-const REOPEN = Symbol('reopen');
 
 /**
  * The units split into `jobs` contiguous runs of about equal DWARF size: this thread encodes the
  * first, worker threads the others, merged in unit order. Null when a worker failed (the
- * single-threaded run then reports the error) or the runs cannot be merged exactly; REOPEN when
- * this thread failed on units it took over from a worker.
+ * single-threaded run then reports the error; so does a failure in units this thread took over from
+ * a worker) or the runs cannot be merged exactly.
  */
-async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & ParallelOptions, jobs: number, total: number): Promise<{ raw: Btf; stats: EncodeStats } | null | typeof REOPEN> {
+async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & ParallelOptions, jobs: number, total: number): Promise<{ raw: Btf; stats: EncodeStats } | null> {
   const features = opts.features ?? noFeatures();
   const base = opts.base ?? null;
   const units = dwarf.units();
@@ -221,13 +216,11 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
   // This thread encodes the first run itself while workers encode the others. The workers start
   // now; they are sent their jobs once this thread's encoder has sorted the function symbols,
   // which they then take instead of sorting them again.
-  const workers: Worker[] = [];
-  /** Run of each worker (index into `bounds`, less one), kept beside it: a worker that failed to start has none. */
-  const runs: number[] = [];
+  // Each started worker with its run (index into `bounds`, less one): one that failed to start is missing.
+  const workers: Array<{ w: Worker; run: number }> = [];
   const later = bounds.slice(1, -1).map((_, run) => new Promise<EncodedChunk>((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-    workers.push(w);
-    runs.push(run);
+    workers.push({ w, run });
     w.once('message', (m: { ok: boolean; chunk?: EncodedChunk; name?: string; message?: string }) => {
       // Settled once the worker is gone, so its heap is given back before the chunks are merged.
       const settle = () => {
@@ -239,7 +232,7 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     w.once('error', reject);
   }));
   const stopWorkers = () => {
-    for (const w of workers) void w.terminate();
+    for (const { w } of workers) void w.terminate();
   };
   // One failure ends the others at once: their results would not be used.
   let failed = false;
@@ -252,14 +245,13 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
   try {
     enc = new Encoder(elf, dwarf, { base, features, langExclude, kfuncs });
     const functionNames = enc.functionNames();
-    workers.forEach((w, i) => {
-      const run = runs[i];
+    for (const { w, run } of workers) {
       const job: ChunkJob = {
         file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, onDisk: elf.onDisk?.state ?? null, base: baseRaw, features, langExclude, kfuncs,
         from: bounds[run + 1], to: bounds[run + 2], first: false, sections, claim: run === lastRun && claim !== null ? claim.word.buffer : null, functionNames,
       };
       w.postMessage(job);
-    });
+    }
     enc.reserveUnits(0, units.length);
     enc.encodeUnits(bounds[0], bounds[1]);
   } catch (e) {
@@ -280,9 +272,9 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
       tailChunk = more.exportChunk();
     } catch {
       // Units before these may hold an earlier error: as when a worker fails, the single-threaded
-      // run reports the first one, over the DWARF opened anew (this thread's copy met the error).
+      // run reports the first one.
       stopWorkers();
-      return REOPEN;
+      return null;
     }
   }
   const workerChunks = await settled;
