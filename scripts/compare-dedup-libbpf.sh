@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deduplicate every corpus module's split .BTF (over the 6.12 vmlinux BTF), the vmlinux BTF and
 # the host BTF with btfpost and with libbpf's btf__dedup (Debian libbpf 1.5, via the reference
-# runner), and count byte-identical results; also count fixpoints (dedup(dedup(x)) == dedup(x)).
+# runner; LIBBPF_SRC=<libbpf source tree> uses that libbpf instead, see oracle/build-oracle.sh),
+# and count byte-identical results; also count fixpoints (dedup(dedup(x)) == dedup(x)).
 set -euo pipefail
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
