@@ -65,6 +65,8 @@ export class ElfFunctions {
   readonly kfuncFlags: Uint32Array;
   /** Number of names containing a '.'. */
   readonly suffixCount: number;
+  /** Hash indexes over `names` (shared with an ElfFunctions made from this one). */
+  private readonly index: NameIndex;
 
   /**
    * The function symbols of `symtab`; or, given `same`, those of the table it was built from: an
@@ -76,6 +78,7 @@ export class ElfFunctions {
       const names = same instanceof ElfFunctions ? same.names : same.joined === '' && same.prefixLen.length === 0 ? [] : same.joined.split('\0');
       if (names.length !== same.prefixLen.length) throw new RangeError('sorted function names do not match their prefix lengths');
       this.names = names;
+      this.index = same instanceof ElfFunctions ? same.index : new NameIndex(names);
       this.prefixLen = same.prefixLen;
       this.suffixCount = same.suffixCount;
       this.alias = new Array<string | null>(names.length).fill(null);
@@ -99,6 +102,7 @@ export class ElfFunctions {
     // The default order compares UTF-16 code units, as `<` does (byte order for ASCII names).
     names.sort();
     this.names = names;
+    this.index = new NameIndex(names);
     this.prefixLen = new Int32Array(names.length);
     let suffixes = 0;
     for (let i = 0; i < names.length; i++) {
@@ -122,8 +126,19 @@ export class ElfFunctions {
     return this.names.length;
   }
 
-  /** Index of the symbol named exactly `name`, or -1. */
+  /** Index of the symbol named exactly `name`, or -1 (for a name held twice, the one `search` finds). */
   find(name: string): number {
+    const i = this.index.exact(name);
+    return i === DUPLICATE ? this.search(name) : i;
+  }
+
+  /** Index of a symbol named `name.<suffix>` (an optimized copy such as `.isra.0`), or -1: the first in sorted order. */
+  findSuffixed(name: string): number {
+    return name.includes('.') ? this.searchSuffixed(name) : this.index.suffixed(name);
+  }
+
+  /** `find` by binary search (the names are sorted). */
+  search(name: string): number {
     const names = this.names;
     let lo = 0;
     let hi = names.length - 1;
@@ -137,8 +152,8 @@ export class ElfFunctions {
     return -1;
   }
 
-  /** Index of a symbol named `name.<suffix>` (an optimized copy such as `.isra.0`), or -1. */
-  findSuffixed(name: string): number {
+  /** `findSuffixed` by binary search. */
+  searchSuffixed(name: string): number {
     const key = `${name}.`;
     const names = this.names;
     let lo = 0;
@@ -149,6 +164,54 @@ export class ElfFunctions {
       else hi = mid;
     }
     return lo < names.length && names[lo].startsWith(key) ? lo : -1;
+  }
+}
+
+/** NameIndex.exact's value for a name held by more than one symbol. */
+const DUPLICATE = -2;
+
+/**
+ * Hash lookups over sorted symbol names, each built on its first use. A vmlinux's units look up
+ * ~190K function names, most of them many times over (inline functions of headers): a binary
+ * search over 107K names for each took ~0.2 s a thread.
+ */
+class NameIndex {
+  private readonly names: readonly string[];
+  private byName: Map<string, number> | null = null;
+  private byPrefix: Map<string, number> | null = null;
+
+  constructor(names: readonly string[]) {
+    this.names = names;
+  }
+
+  /** Index of the name `name`, -1 when none, DUPLICATE when several. */
+  exact(name: string): number {
+    let m = this.byName;
+    if (m === null) {
+      m = this.byName = new Map();
+      const names = this.names;
+      for (let i = 0; i < names.length; i++) m.set(names[i], m.has(names[i]) ? DUPLICATE : i);
+    }
+    return m.get(name) ?? -1;
+  }
+
+  /**
+   * Index of the first name (in sorted order) that is `name` followed by '.' and more, or -1;
+   * `name` holds no '.', so it is the part before such a name's first '.'.
+   */
+  suffixed(name: string): number {
+    let m = this.byPrefix;
+    if (m === null) {
+      m = this.byPrefix = new Map();
+      const names = this.names;
+      for (let i = 0; i < names.length; i++) {
+        const dot = names[i].indexOf('.');
+        if (dot < 0) continue;
+        const prefix = names[i].slice(0, dot);
+        if (!m.has(prefix)) m.set(prefix, i);
+      }
+    }
+    return m.get(name) ?? -1;
   }
 }
 

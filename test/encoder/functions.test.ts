@@ -94,3 +94,46 @@ describe('ElfFunctions handed to another thread', () => {
     expect(() => new ElfFunctions(null, { joined: 'a\0b', prefixLen: new Int32Array(1), suffixCount: 0 })).toThrow(RangeError);
   });
 });
+
+describe('ElfFunctions lookups', () => {
+  it('find and findSuffixed give what the binary searches give, duplicates and dotted names included', async () => {
+    const { ElfFunctions } = await import('../../src/encoder/elf-info.js');
+    const next = rng(7);
+    const parts = ['a', 'ab', 'b', 'do_x', 'do', 'x', ''];
+    const suffixes = ['', '', '', '.isra.0', '.constprop.0', '.cold', '.', '.part.1.cold'];
+    const pick = <T>(l: T[]): T => l[Math.floor(next() * l.length)];
+    for (let round = 0; round < 50; round++) {
+      const raw: string[] = [];
+      for (let i = 0; i < 40; i++) raw.push(pick(parts) + pick(parts) + pick(suffixes));
+      const names = raw.slice().sort();
+      const pl = prefixLens(names);
+      const funcs = new ElfFunctions(null, { joined: names.join('\0'), prefixLen: pl, suffixCount: names.filter((n) => n.includes('.')).length });
+      // Queries: every name, every part before a dot, names not present, and names holding a dot.
+      const queries = new Set<string>([...names, ...names.map((n) => n.split('.')[0]), 'zz', 'a.', 'do_x.isra', 'ab.cold', '']);
+      let duplicates = 0;
+      for (const q of queries) {
+        expect(funcs.find(q)).toBe(funcs.search(q));
+        expect(funcs.findSuffixed(q)).toBe(funcs.searchSuffixed(q));
+        if (names.filter((n) => n === q).length > 1) duplicates++;
+      }
+      // A second encoder's ElfFunctions in this thread shares the indexes and gives the same answers.
+      const shared = new ElfFunctions(null, funcs);
+      for (const q of queries) expect(shared.findSuffixed(q)).toBe(funcs.searchSuffixed(q));
+      if (round === 0) expect(duplicates).toBeGreaterThan(0);
+    }
+  });
+
+  it('finds each function symbol of a real module by name', async () => {
+    const { ElfFunctions } = await import('../../src/encoder/elf-info.js');
+    const { parseElf } = await import('../../src/elf/index.js');
+    const { fixture } = await import('../helpers/testdata.js');
+    const elf = parseElf(fixture('postlink/tcp_bbr.pre-btf.ko.gz'), 'tcp_bbr.ko');
+    const funcs = new ElfFunctions(elf.symbols());
+    for (const n of funcs.names) {
+      const i = funcs.find(n);
+      expect(funcs.names[i]).toBe(n);
+      expect(i).toBe(funcs.search(n));
+    }
+    expect(funcs.find('no_such_function')).toBe(-1);
+  });
+});
