@@ -6,7 +6,7 @@ import { listKfuncs } from '../btfids/index.js';
 import { DEBUG_SECTIONS, DW_LANG_Rust, openDwarf, type DwarfFile } from '../dwarf/index.js';
 import type { ElfFile } from '../elf/index.js';
 import { UnitClaim, halfBySize } from './claim.js';
-import { ChunkMergeError, Encoder, type EncodeStats, type EncodedChunk } from './encoder.js';
+import { ChunkMergeError, Encoder, releaseChunk, type EncodeStats, type EncodedChunk } from './encoder.js';
 import type { ChunkJob } from './worker.js';
 import { Worker } from 'node:worker_threads';
 import { serializeBtf } from '../btf/wire/serialize.js';
@@ -282,7 +282,10 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
   const chunks = tailChunk === null ? workerChunks : [...workerChunks, tailChunk];
   try {
     enc.reserveFor(chunks);
-    for (const c of chunks) enc.absorbChunk(c, false);
+    for (const c of chunks) {
+      enc.absorbChunk(c, false);
+      if (c !== tailChunk) releaseChunk(c);
+    }
   } catch (e) {
     if (e instanceof ChunkMergeError) return null;
     throw e;

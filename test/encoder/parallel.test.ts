@@ -127,3 +127,23 @@ describe('saved functions sent between threads', () => {
     expect(seen).toEqual([sentinel, sentinel]);
   });
 });
+
+describe('a worker chunk once absorbed', () => {
+  it('has its own buffers detached, one shared buffer left alone', async () => {
+    const { releaseChunk } = await import('../../src/encoder/encoder.js');
+    const words = new Uint32Array(new ArrayBuffer(64));
+    // offs as a view into the same buffer as words: transferred once.
+    const offs = new Uint32Array(words.buffer, 32, 4);
+    const strs = new Uint8Array(new SharedArrayBuffer(16));
+    const ints = new Int32Array(8);
+    const chunk = {
+      startId: 1, startStrOff: 0, words, offs, count: 0, strs, strLen: 0, states: { ints, strings: [] }, aliases: [], secinfo: [],
+      stats: { units: 0, unitsSkipped: 0, types: 0, variables: 0, functions: 0, functionsSkipped: 0, threads: 1 }, hasIndexType: false, needIndexType: false, arrayIndexId: 0,
+    };
+    releaseChunk(chunk as unknown as Parameters<typeof releaseChunk>[0]);
+    expect(words.buffer.byteLength).toBe(0);
+    expect(offs.length).toBe(0);
+    expect(ints.buffer.byteLength).toBe(0);
+    expect(strs.length).toBe(16);
+  });
+});
