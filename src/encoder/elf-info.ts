@@ -132,7 +132,7 @@ export class ElfFunctions {
     return i === DUPLICATE ? this.search(name) : i;
   }
 
-  /** Index of a symbol named `name.<suffix>` (an optimized copy such as `.isra.0`), or -1: the first in sorted order. */
+  /** Index of the first symbol, in sorted order, named `name.<suffix>` (an optimized copy such as `.isra.0`), or -1. */
   findSuffixed(name: string): number {
     return name.includes('.') ? this.searchSuffixed(name) : this.index.suffixed(name);
   }
