@@ -69,13 +69,18 @@ describe('functionOrder', () => {
   });
 });
 
+/** The function symbols of the tcp_bbr fixture module. */
+async function tcpBbrFunctions() {
+  const { ElfFunctions } = await import('../../src/encoder/elf-info.js');
+  const { parseElf } = await import('../../src/elf/index.js');
+  const { fixture } = await import('../helpers/testdata.js');
+  return new ElfFunctions(parseElf(fixture('postlink/tcp_bbr.pre-btf.ko.gz'), 'tcp_bbr.ko').symbols());
+}
+
 describe('ElfFunctions handed to another thread', () => {
   it('rebuilds the same sorted names and prefix lengths from sorted(), with fresh marks', async () => {
     const { ElfFunctions } = await import('../../src/encoder/elf-info.js');
-    const { parseElf } = await import('../../src/elf/index.js');
-    const { fixture } = await import('../helpers/testdata.js');
-    const elf = parseElf(fixture('postlink/tcp_bbr.pre-btf.ko.gz'), 'tcp_bbr.ko');
-    const own = new ElfFunctions(elf.symbols());
+    const own = await tcpBbrFunctions();
     expect(own.count).toBeGreaterThan(10);
     own.alias[0] = 'x';
     own.kfunc[1] = 1;
@@ -124,11 +129,7 @@ describe('ElfFunctions lookups', () => {
   });
 
   it('finds each function symbol of a real module by name', async () => {
-    const { ElfFunctions } = await import('../../src/encoder/elf-info.js');
-    const { parseElf } = await import('../../src/elf/index.js');
-    const { fixture } = await import('../helpers/testdata.js');
-    const elf = parseElf(fixture('postlink/tcp_bbr.pre-btf.ko.gz'), 'tcp_bbr.ko');
-    const funcs = new ElfFunctions(elf.symbols());
+    const funcs = await tcpBbrFunctions();
     for (const n of funcs.names) {
       const i = funcs.find(n);
       expect(funcs.names[i]).toBe(n);
