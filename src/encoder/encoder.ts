@@ -97,9 +97,15 @@ export interface EncodedChunk {
  * buffers are left as they are. The chunk is unusable afterwards.
  */
 export function releaseChunk(c: EncodedChunk): void {
+  const buffers = chunkBuffers(c).filter((b) => b.byteLength > 0);
+  if (buffers.length > 0) structuredClone(null, { transfer: buffers });
+}
+
+/** The distinct unshared buffers a chunk's arrays are views of: what a worker transfers when it sends the chunk. */
+export function chunkBuffers(c: EncodedChunk): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  for (const v of [c.words, c.offs, c.strs, c.states.ints]) if (v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0) buffers.add(v.buffer);
-  if (buffers.size > 0) structuredClone(null, { transfer: [...buffers] });
+  for (const v of [c.words, c.offs, c.strs, c.states.ints]) if (v.buffer instanceof ArrayBuffer) buffers.add(v.buffer);
+  return [...buffers];
 }
 
 /** A formal parameter as read from DWARF (origin: DIE to take name and type from, or -1). */

@@ -5,7 +5,7 @@ import { parseElf, SectionsOnDisk, type OnDiskState } from '../elf/index.js';
 import { openDwarf } from '../dwarf/index.js';
 import { parseBtf } from '../btf/wire/parse.js';
 import { UnitClaim } from './claim.js';
-import { Encoder } from './encoder.js';
+import { Encoder, chunkBuffers } from './encoder.js';
 import type { SortedFunctionNames } from './elf-info.js';
 import type { EncodeFeatures } from './features.js';
 
@@ -43,7 +43,7 @@ parentPort!.once('message', (job: ChunkJob) => {
     });
     enc.encodeUnits(job.from, job.to, job.claim === null ? undefined : UnitClaim.of(job.claim));
     const out = enc.exportChunk();
-    parentPort!.postMessage({ ok: true, chunk: out }, [out.words.buffer as ArrayBuffer, out.offs.buffer as ArrayBuffer, out.strs.buffer as ArrayBuffer, out.states.ints.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ ok: true, chunk: out }, chunkBuffers(out));
   } catch (e) {
     parentPort!.postMessage({ ok: false, name: (e as Error).name, message: (e as Error).message });
   }
