@@ -53,7 +53,15 @@ export class DieCursor {
   nullEntries = 0;
 
   private _unit!: Unit;
+  /**
+   * The bytes of the current unit. Positions inside the cursor (pos, unitStart, attribute
+   * positions) index `b`; section offsets are those plus `bias` (non-zero for a streamed
+   * .debug_info, whose units are loaded into window buffers).
+   */
   private b: Uint8Array;
+  private bias = 0;
+  /** The DwarfFile's window generation when `b` was taken. */
+  private gen = 0;
   private le: boolean;
   private unitStart = 0;
   private unitEnd = -1;
@@ -90,6 +98,7 @@ export class DieCursor {
   constructor(dwarf: DwarfFile, unit: Unit | undefined) {
     this.dwarf = dwarf;
     this.b = dwarf.info;
+    this.gen = dwarf.windowGen;
     this.le = dwarf.le;
     if (unit !== undefined) this.reset(unit);
   }
@@ -126,13 +135,13 @@ export class DieCursor {
 
   /** One past the current DIE's last attribute byte. */
   get end(): DieOffset {
-    return this.dieEnd;
+    return this.dieEnd + this.bias;
   }
 
   /** Move to the start of `unit`: the next `next()` returns its root DIE at depth 0. */
   reset(unit: Unit): void {
     this.setUnit(unit);
-    this.pos = unit.dieOffset;
+    this.pos = this.unitStart;
     this.nextDepth = 0;
     this.clear();
   }
@@ -140,8 +149,10 @@ export class DieCursor {
   private setUnit(unit: Unit): void {
     this._unit = unit;
     // A streamed .debug_info may have begun a new window since this cursor last moved.
-    this.dwarf.ensureLoaded(unit);
-    this.b = this.dwarf.info;
+    const dwarf = this.dwarf;
+    this.b = dwarf.unitBytes(unit);
+    this.bias = dwarf.unitBase(unit);
+    this.gen = dwarf.windowGen;
     const t = unit.abbrevs;
     this.tbl = t;
     this.dense = t.dense;
@@ -153,8 +164,8 @@ export class DieCursor {
     this.vkinds = t.vkind;
     this.fixedOffs = t.fixedOff;
     this.hot = t.hot;
-    this.unitStart = unit.dieOffset;
-    this.unitEnd = unit.end;
+    this.unitStart = unit.dieOffset - this.bias;
+    this.unitEnd = unit.end - this.bias;
     if (t.maxAttrs > this.offs.length) {
       this.offs = new Float64Array(t.maxAttrs);
       this.offs2 = new Float64Array(t.maxAttrs);
@@ -201,12 +212,12 @@ export class DieCursor {
       let idx = code < dense.length ? dense[code] : -1;
       if (idx < 0) idx = this.lookupAbbrev(code, start);
       this._abbrev = idx;
-      this._offset = start;
+      this._offset = start + this.bias;
       this.attrPos = p;
       this._depth = depth;
       const fixed = this.fixedSize[idx];
       p = fixed >= 0 ? p + fixed : this.skipVar(idx, p, this.offs);
-      if (!(p <= end)) throw this.truncated(start);
+      if (!(p <= end)) throw this.truncated(start + this.bias);
       const kids = this.kids[idx];
       this.dieEnd = p;
       this.pos = p;
@@ -255,7 +266,7 @@ export class DieCursor {
     if (sibK >= 0) {
       const fo = t.fixedOff[sibK];
       const at = fo >= 0 ? this.attrPos + fo : this.offs[sibK - t.attrStart[this._abbrev]];
-      const target = this.localRef(at, t.form[sibK]);
+      const target = this.localRef(at, t.form[sibK]) - this.bias;
       if (target > this.pos && target <= end) {
         this.pos = target;
         this.nextDepth = this._depth;
@@ -282,12 +293,12 @@ export class DieCursor {
       const attrs = p;
       const fixed = this.fixedSize[idx];
       p = fixed >= 0 ? p + fixed : this.skipVar(idx, p, this.offs2);
-      if (!(p <= end)) throw this.truncated(start);
+      if (!(p <= end)) throw this.truncated(start + this.bias);
       if (this.kids[idx] !== 0) {
         const k = t.sibling[idx];
         if (k >= 0) {
           const fo = t.fixedOff[k];
-          const target = this.localRef(fo >= 0 ? attrs + fo : this.offs2[k - t.attrStart[idx]], t.form[k]);
+          const target = this.localRef(fo >= 0 ? attrs + fo : this.offs2[k - t.attrStart[idx]], t.form[k]) - this.bias;
           if (target >= p && target <= end) {
             p = target;
             continue;
@@ -306,9 +317,12 @@ export class DieCursor {
    * @throws DwarfError when the offset is in no unit's DIE area or names a null entry.
    */
   dieAt(offset: DieOffset): number {
-    if (!(offset >= this.unitStart && offset < this.unitEnd) || this.b !== this.dwarf.info) this.setUnit(this.dwarf.unitAt(offset));
-    if (this.b[offset] === 0) throw this.error(`offset 0x${offset.toString(16)} is a null entry, not a DIE`, offset);
-    this.pos = offset;
+    const at = offset - this.bias;
+    if (!(at >= this.unitStart && at < this.unitEnd) || this.gen !== this.dwarf.windowGen) this.setUnit(this.dwarf.unitAt(offset));
+    // The unit's bytes may be in another buffer now.
+    const p = offset - this.bias;
+    if (this.b[p] === 0) throw this.error(`offset 0x${offset.toString(16)} is a null entry, not a DIE`, offset);
+    this.pos = p;
     this.nextDepth = 0;
     return this.next();
   }
@@ -327,7 +341,13 @@ export class DieCursor {
 
   /** .debug_info offset of attribute `at`'s value, or -1 when absent. */
   attrOffset(at: number): number {
-    return this.find(at);
+    const p = this.find(at);
+    return p < 0 ? -1 : p + this.bias;
+  }
+
+  /** .debug_info offset of the first byte of `view`, a view this cursor returned for the current DIE (attrBlock). */
+  sectionOffsetOf(view: Uint8Array): number {
+    return view.byteOffset - this.b.byteOffset + this.bias;
   }
 
   /**
@@ -427,7 +447,7 @@ export class DieCursor {
       case C.DW_FORM_GNU_ref_alt:
       case C.DW_FORM_ref_sup4:
       case C.DW_FORM_ref_sup8:
-        throw this.error(`${attrName(at)} refers into a supplementary object file (${formName(form)}), which is not supported`, p);
+        throw this.errorAt(`${attrName(at)} refers into a supplementary object file (${formName(form)}), which is not supported`, p);
     }
     throw this.wrongForm(at, form, 'a reference', p);
   }
@@ -445,7 +465,7 @@ export class DieCursor {
       case C.DW_FORM_strp:
         return this.value(p, at) * STR_REF_SCALE + STR_SECTION_STR;
       case C.DW_FORM_string:
-        return p * STR_REF_SCALE + STR_SECTION_INFO;
+        return (p + this.bias) * STR_REF_SCALE + STR_SECTION_INFO;
       case C.DW_FORM_line_strp:
         return this.value(p, at) * STR_REF_SCALE + STR_SECTION_LINE_STR;
       case C.DW_FORM_strx:
@@ -457,7 +477,7 @@ export class DieCursor {
         return this.dwarf.strxOffset(this._unit, this.value(p, at)) * STR_REF_SCALE + STR_SECTION_STR;
       case C.DW_FORM_strp_sup:
       case C.DW_FORM_GNU_strp_alt:
-        throw this.error(`${attrName(at)} is a string in a supplementary object file (${formName(form)}), which is not supported`, p);
+        throw this.errorAt(`${attrName(at)} is a string in a supplementary object file (${formName(form)}), which is not supported`, p);
     }
     throw this.wrongForm(at, form, 'a string', p);
   }
@@ -775,7 +795,7 @@ export class DieCursor {
           p = this.skipIndirect(p, t.name[k]);
           break;
         default:
-          throw this.error(`${attrName(t.name[k])} has unknown form 0x${t.form[k].toString(16)} (abbreviation ${t.code[idx]} at .debug_abbrev+0x${t.offset.toString(16)})`, p);
+          throw this.errorAt(`${attrName(t.name[k])} has unknown form 0x${t.form[k].toString(16)} (abbreviation ${t.code[idx]} at .debug_abbrev+0x${t.offset.toString(16)})`, p);
       }
       if (!(p <= end)) throw this.truncated(this._offset);
     }
@@ -790,7 +810,7 @@ export class DieCursor {
       p = lebEnd;
       if (!(p <= this.unitEnd)) throw this.truncated(this._offset);
     }
-    if (form === C.DW_FORM_implicit_const) throw this.error(`${attrName(at)}: DW_FORM_indirect names DW_FORM_implicit_const`, p);
+    if (form === C.DW_FORM_implicit_const) throw this.errorAt(`${attrName(at)}: DW_FORM_indirect names DW_FORM_implicit_const`, p);
     const s = formSize(form, this._unit);
     if (s >= 0) return p + s;
     switch (s) {
@@ -813,13 +833,13 @@ export class DieCursor {
         return lebEnd + n;
       }
     }
-    throw this.error(`${attrName(at)} has unknown form 0x${form.toString(16)} (through DW_FORM_indirect)`, p);
+    throw this.errorAt(`${attrName(at)} has unknown form 0x${form.toString(16)} (through DW_FORM_indirect)`, p);
   }
 
   private lookupAbbrev(code: number, at: number): number {
     const idx = this.tbl.indexOf(code);
     if (idx < 0) {
-      throw this.error(`abbreviation code ${code === Infinity ? 'too large' : code} not found in the table at .debug_abbrev+0x${this.tbl.offset.toString(16)}`, at);
+      throw this.errorAt(`abbreviation code ${code === Infinity ? 'too large' : code} not found in the table at .debug_abbrev+0x${this.tbl.offset.toString(16)}`, at);
     }
     return idx;
   }
@@ -829,8 +849,13 @@ export class DieCursor {
     return new DwarfError(msg, { file: this.dwarf.fileName, section: '.debug_info', offset });
   }
 
+  /** A DwarfError about the byte at position `p` of the current unit's bytes. */
+  private errorAt(msg: string, p: number): DwarfError {
+    return this.error(msg, p + this.bias);
+  }
+
   private truncated(dieOffset: number): DwarfError {
-    return this.error(`DIE runs past the end of its unit (unit at 0x${this._unit.offset.toString(16)} ends at 0x${this.unitEnd.toString(16)})`, dieOffset);
+    return this.error(`DIE runs past the end of its unit (unit at 0x${this._unit.offset.toString(16)} ends at 0x${this._unit.end.toString(16)})`, dieOffset);
   }
 
   private tooLarge(at: number): DwarfError {
@@ -838,6 +863,6 @@ export class DieCursor {
   }
 
   private wrongForm(at: number, form: number, what: string, p: number): DwarfError {
-    return this.error(`${attrName(at)} has form ${formName(form)}, not ${what}`, p);
+    return this.errorAt(`${attrName(at)} has form ${formName(form)}, not ${what}`, p);
   }
 }

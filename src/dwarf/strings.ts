@@ -47,6 +47,8 @@ export class StringTable {
   private readonly direct: (Int32Array | null | undefined)[] = [undefined, undefined, undefined];
   /** Per section: a DataView for reading four bytes at a time (null when absent). */
   private readonly views: (DataView | null)[];
+  /** Per section: the section offset of its bytes' first one (see useSection). */
+  private readonly bases = [0, 0, 0];
   private poolView: DataView;
 
   /** `sections[id]` are the bytes of .debug_info, .debug_str and .debug_line_str (null when absent). */
@@ -70,11 +72,14 @@ export class StringTable {
   }
 
   /**
-   * Read section `sec` from `bytes` from now on (a streamed .debug_info's new window). The bytes at
-   * any offset must be those the section always had there: ids found so far stay valid.
+   * Read section `sec` from `bytes`, which hold its bytes from section offset `base` on, from now
+   * on (a unit of a streamed .debug_info). The bytes at any offset must be those the section
+   * always had there: ids found so far stay valid.
    */
-  replaceSection(sec: number, bytes: Uint8Array): void {
+  useSection(sec: number, bytes: Uint8Array, base: number): void {
+    if (this.sections[sec] === bytes && this.bases[sec] === base) return;
     this.sections[sec] = bytes;
+    this.bases[sec] = base;
     this.views[sec] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -121,14 +126,16 @@ export class StringTable {
       throw new DwarfError(`string reference into missing section ${SECTION_NAMES[sec] ?? `#${sec}`}`, { file: this.fileName, section: SECTION_NAMES[sec] });
     }
     const n = data.length;
-    if (!(offset >= 0 && offset < n)) {
+    // Where the string starts in `data`, which may begin past the section's start (useSection).
+    const at = offset - this.bases[sec];
+    if (!(at >= 0 && at < n)) {
       throw new DwarfError(`string offset 0x${offset.toString(16)} is outside ${SECTION_NAMES[sec]} (0x${n.toString(16)} bytes)`, { file: this.fileName, section: SECTION_NAMES[sec], offset });
     }
     // Four bytes at a time up to the word that holds the NUL, then byte by byte; the hash depends
     // only on the content (words are taken from the string's start), mixed once at the end.
     const dv = this.views[sec]!;
     let h = 0x811c9dc5 | 0;
-    let e = offset;
+    let e = at;
     while (e + 4 <= n) {
       const v = dv.getInt32(e, true);
       if ((((v - 0x01010101) | 0) & ~v & HIGH_BITS) !== 0) break;
@@ -145,7 +152,7 @@ export class StringTable {
     h = Math.imul(h, 0x85ebca6b);
     h ^= h >>> 13;
     if (e >= n) throw new DwarfError('unterminated string', { file: this.fileName, section: SECTION_NAMES[sec], offset });
-    const len = e - offset;
+    const len = e - at;
     const slots = this.slots;
     const mask = this.mask;
     let s = (h ^ (h >>> 15)) & mask;
@@ -154,11 +161,11 @@ export class StringTable {
       if (v === 0) break;
       if (slots[2 * s] === h) {
         const id = v - 1;
-        if (this.lens[id] === len && this.same(id, dv, data, offset, len)) return id;
+        if (this.lens[id] === len && this.same(id, dv, data, at, len)) return id;
       }
       s = (s + 1) & mask;
     }
-    const id = this.add(data, offset, len);
+    const id = this.add(data, at, len);
     slots[2 * s] = h;
     slots[2 * s + 1] = id + 1;
     if (this.n * 2 > mask) this.grow();

@@ -217,24 +217,25 @@ export class Unit {
 
 /**
  * Parse the unit header at `offset` of .debug_info (DWARF 2-5, §7.5.1). `index` is the unit's
- * position in the file's unit list.
+ * position in the file's unit list. `info` holds the section's bytes from section offset `base`
+ * on (the whole section by default; a header's bytes for a streamed one), `size` is the section's.
  * @throws DwarfError naming .debug_info and the offending offset: reserved or overlong unit_length,
  *   unsupported version, unknown unit type, bad address size, a header longer than the unit.
  */
-export function parseUnitHeader(dwarf: DwarfFile, info: Uint8Array, offset: number, index: number): Unit {
+export function parseUnitHeader(dwarf: DwarfFile, info: Uint8Array, offset: number, index: number, base = 0, size = info.length): Unit {
   const le = dwarf.le;
-  const len = info.length;
+  const len = size;
   const fail = (msg: string, at: number): never => {
     throw new DwarfError(msg, { file: dwarf.fileName, section: '.debug_info', offset: at });
   };
   if (offset + 4 > len) fail(`truncated unit header (${len - offset} bytes left)`, offset);
-  let unitLength = u32(info, offset, le);
+  let unitLength = u32(info, offset - base, le);
   let p = offset + 4;
   let offsetSize = 4;
   if (unitLength === 0xffffffff) {
     if (p + 8 > len) fail('truncated 64-bit unit length', offset);
-    const lo = u32(info, p + (le ? 0 : 4), le);
-    const hi = u32(info, p + (le ? 4 : 0), le);
+    const lo = u32(info, p + (le ? 0 : 4) - base, le);
+    const hi = u32(info, p + (le ? 4 : 0) - base, le);
     if (hi > MAX_SAFE_HI) fail('64-bit unit length too large', offset);
     unitLength = hi * TWO32 + lo;
     p += 8;
@@ -245,7 +246,7 @@ export function parseUnitHeader(dwarf: DwarfFile, info: Uint8Array, offset: numb
   const end = p + unitLength;
   if (end > len) fail(`unit length 0x${unitLength.toString(16)} runs past the end of .debug_info (0x${len.toString(16)} bytes)`, offset);
   if (p + 2 > end) fail('unit too short for its version field', offset);
-  const version = u16(info, p, le);
+  const version = u16(info, p - base, le);
   if (version < 2 || version > 5) fail(`unsupported DWARF version ${version}`, p);
   p += 2;
   let unitType: number = C.DW_UT_compile;
@@ -255,16 +256,16 @@ export function parseUnitHeader(dwarf: DwarfFile, info: Uint8Array, offset: numb
   let sigLo = 0;
   let typeDieOffset = -1;
   const readOff = (at: number): number => {
-    if (offsetSize === 4) return u32(info, at, le);
-    const lo = u32(info, at + (le ? 0 : 4), le);
-    const hi = u32(info, at + (le ? 4 : 0), le);
+    if (offsetSize === 4) return u32(info, at - base, le);
+    const lo = u32(info, at + (le ? 0 : 4) - base, le);
+    const hi = u32(info, at + (le ? 4 : 0) - base, le);
     if (hi > MAX_SAFE_HI) fail('unit header offset too large', at);
     return hi * TWO32 + lo;
   };
   if (version >= 5) {
     if (p + 2 + offsetSize > end) fail('unit too short for its header', offset);
-    unitType = info[p];
-    addrSize = info[p + 1];
+    unitType = info[p - base];
+    addrSize = info[p + 1 - base];
     abbrevOffset = readOff(p + 2);
     p += 2 + offsetSize;
     switch (unitType) {
@@ -274,15 +275,15 @@ export function parseUnitHeader(dwarf: DwarfFile, info: Uint8Array, offset: numb
       case C.DW_UT_skeleton:
       case C.DW_UT_split_compile:
         if (p + 8 > end) fail('unit too short for its header', offset);
-        sigLo = u32(info, p + (le ? 0 : 4), le);
-        sigHi = u32(info, p + (le ? 4 : 0), le);
+        sigLo = u32(info, p + (le ? 0 : 4) - base, le);
+        sigHi = u32(info, p + (le ? 4 : 0) - base, le);
         p += 8;
         break;
       case C.DW_UT_type:
       case C.DW_UT_split_type: {
         if (p + 8 + offsetSize > end) fail('unit too short for its header', offset);
-        sigLo = u32(info, p + (le ? 0 : 4), le);
-        sigHi = u32(info, p + (le ? 4 : 0), le);
+        sigLo = u32(info, p + (le ? 0 : 4) - base, le);
+        sigHi = u32(info, p + (le ? 4 : 0) - base, le);
         typeDieOffset = offset + readOff(p + 8);
         p += 8 + offsetSize;
         break;
@@ -293,7 +294,7 @@ export function parseUnitHeader(dwarf: DwarfFile, info: Uint8Array, offset: numb
   } else {
     if (p + offsetSize + 1 > end) fail('unit too short for its header', offset);
     abbrevOffset = readOff(p);
-    addrSize = info[p + offsetSize];
+    addrSize = info[p + offsetSize - base];
     p += offsetSize + 1;
   }
   if (addrSize !== 1 && addrSize !== 2 && addrSize !== 4 && addrSize !== 8) {

@@ -1148,7 +1148,7 @@ export class Encoder {
     if (!this.isRel) return value;
     let shndx: number;
     if (op === 0x03) {
-      const place = e.byteOffset - this.dwarf.info.byteOffset + 1;
+      const place = cur.sectionOffsetOf(e) + 1;
       shndx = this.relocs.sectionAt('.debug_info', place);
     } else {
       const unit = cur.unit;

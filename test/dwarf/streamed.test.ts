@@ -9,6 +9,8 @@ import { DW_AT_name, DW_AT_signature, DW_AT_type, DW_FORM_string, openDwarf, tag
 import { parseElf, readElfSparse } from '../../src/elf/index.js';
 import { encodeBtf, encodeBtfFrom, encoderReadsSection, parseFeatureLists } from '../../src/encoder/index.js';
 import { serializeBtf } from '../../src/btf/index.js';
+import { dedupBtf } from '../../src/btf/dedup/index.js';
+import { Encoder } from '../../src/encoder/encoder.js';
 import { fixture } from '../helpers/testdata.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwarf-streamed-'));
@@ -62,23 +64,49 @@ describe('a streamed .debug_info', () => {
     for (const windowBytes of [1, 64, 400, 1 << 20]) {
       const dwarf = openDwarf(await sparse(), { streamInfo: true, windowBytes });
       expect(dwarf.streamed).toBe(true);
-      const windows = new Set<Uint8Array>();
       const units = dwarf.units();
-      // Only the headers are read before the first unit begins.
-      expect(units[1].end - units[1].offset).toBeGreaterThan(64);
-      expect(dwarf.info.subarray(units[1].offset + 64, units[1].end).every((b) => b === 0)).toBe(true);
+      // Only the headers are read before the first unit begins: no window exists yet.
+      expect(units.length).toBe(9);
+      expect(dwarf.windowGen).toBe(-1);
+      expect(dwarf.info.length).toBe(0);
       const cur = dwarf.cursor();
       for (const u of units) {
         dwarf.beginUnit(u);
-        windows.add(dwarf.info);
         cur.reset(u);
         while (cur.next() !== 0);
       }
       expect(walk(openDwarf(await sparse(), { streamInfo: true, windowBytes }))).toEqual(whole);
-      // Small windows begin anew (new buffers); one large window holds every unit.
-      if (windowBytes <= 64) expect(windows.size).toBeGreaterThan(2);
-      if (windowBytes === 1 << 20) expect(windows.size).toBe(1);
+      // Small windows begin anew; one large window holds every unit.
+      if (windowBytes <= 64) expect(dwarf.windowGen + 1).toBeGreaterThan(2);
+      if (windowBytes === 1 << 20) expect(dwarf.windowGen + 1).toBe(1);
     }
+  });
+
+  it('takes turns in two buffers for its windows, and reads a unit outside the window on its own', async () => {
+    // Units of 75 to 789 bytes: 1 KiB windows hold units 0-3, 4-7 and 8.
+    const dwarf = openDwarf(await sparse(), { streamInfo: true, windowBytes: 1024 });
+    const units = dwarf.units();
+    const whole = openDwarf(parseElf(fixture(`dwarf/${NAME}`)));
+    const buffers = new Set<Uint8Array>();
+    const bytesOf = (d: DwarfFile, i: number) => {
+      const b = d.unitBytes(units[i]);
+      const at = units[i].offset - d.unitBase(units[i]);
+      return Array.from(b.subarray(at, at + units[i].end - units[i].offset));
+    };
+    for (const u of units) {
+      dwarf.beginUnit(u);
+      buffers.add(dwarf.info);
+      expect(bytesOf(dwarf, u.index)).toEqual(bytesOf(whole, u.index));
+    }
+    expect(dwarf.windowGen).toBe(2);
+    expect(buffers.size).toBe(2);
+    // Unit 0 is before the last window: it is read into a buffer of its own, the window stays.
+    const last = dwarf.info;
+    expect(bytesOf(dwarf, 0)).toEqual(bytesOf(whole, 0));
+    expect(dwarf.unitBytes(units[0])).not.toBe(last);
+    expect(dwarf.unitBase(units[0])).toBe(units[0].offset);
+    expect(dwarf.windowGen).toBe(2);
+    expect(dwarf.unitBytes(units[8])).toBe(last);
   });
 
   it('reads a string of a unit from an earlier window where that unit is loaded now', async () => {
@@ -121,6 +149,16 @@ describe('a streamed .debug_info', () => {
     expect(openDwarf(await sparse()).streamed).toBe(false);
     const elf = parseElf(fixture(`dwarf/${NAME}`));
     expect(openDwarf(elf, { streamInfo: true }).streamed).toBe(false);
+  });
+
+  it('encodes to the same BTF as the whole file in windows of one unit', async () => {
+    const features = parseFeatureLists(['encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func']);
+    const expected = serializeBtf(encodeBtf(parseElf(fixture(`dwarf/${NAME}`)), { features }).btf);
+    const elf = await sparse();
+    const dwarf = openDwarf(elf, { streamInfo: true, windowBytes: 1 });
+    const btf = dedupBtf(new Encoder(elf, dwarf, { base: null, features, langExclude: [], kfuncs: [] }).run());
+    expect(dwarf.windowGen).toBeGreaterThan(4);
+    expect(Buffer.compare(serializeBtf(btf), expected)).toBe(0);
   });
 
   it('encodes to the same BTF as the whole file', async () => {
