@@ -80,6 +80,12 @@ export class DwarfFile {
   private lastUnit: Unit | undefined;
   /** Per abbreviation table key: units not yet released (see releaseAbbrevs). */
   private abbrevUsers: Map<string, number> | undefined;
+  /**
+   * Windows begun so far (-1 before the first; 0 when not streamed); read it, never write it. Bytes
+   * taken from a window stay valid until the window after the next one begins. A field, not a
+   * getter: every cursor jump reads it.
+   */
+  windowGen = 0;
   /** The whole .debug_info; when streamed, the buffer of the current window (see `infoBase`). */
   private infoBytes: Uint8Array;
   /** Set when .debug_info is streamed: where it comes from. */
@@ -90,8 +96,6 @@ export class DwarfFile {
   private loadedBytes = 0;
   /** Section offset of `infoBytes[0]` (0 unless streamed). */
   private winBase = 0;
-  /** Windows begun so far; -1 before the first. */
-  private winGen = -1;
   /** The two buffers windows take turns in (see beginUnit). */
   private readonly winBuffers: Uint8Array[] = [];
   /** Units loaded outside the current window's range, each in a buffer of its own. */
@@ -111,6 +115,7 @@ export class DwarfFile {
     if (stream !== null) {
       // Nothing is loaded until a unit begins.
       this.stream = stream;
+      this.windowGen = -1;
       info = EMPTY;
     } else {
       info = this.section('.debug_info');
@@ -136,14 +141,6 @@ export class DwarfFile {
     return this.winBase;
   }
 
-  /**
-   * Windows begun so far (-1 before the first; 0 when not streamed). Bytes taken from a window
-   * stay valid until the window after the next one begins.
-   */
-  get windowGen(): number {
-    return this.stream === null ? 0 : this.winGen;
-  }
-
   /** Whether .debug_info is read from the file a window of units at a time. */
   get streamed(): boolean {
     return this.stream !== null;
@@ -166,7 +163,7 @@ export class DwarfFile {
     const loaded = this.loadedFlags();
     if (loaded === null || loaded[u.index] !== NOT_LOADED) return;
     const size = u.end - u.offset;
-    if (this.winGen < 0 || (this.loadedBytes > 0 && this.loadedBytes + size > this.windowBytes) || !this.inWindowRange(u)) this.newWindow(u);
+    if (this.windowGen < 0 || (this.loadedBytes > 0 && this.loadedBytes + size > this.windowBytes) || !this.inWindowRange(u)) this.newWindow(u);
     const list = this.units();
     const limit = this.winBase + this.infoBytes.length;
     let last = u.index;
@@ -189,7 +186,7 @@ export class DwarfFile {
   ensureLoaded(u: Unit): void {
     const loaded = this.loadedFlags();
     if (loaded === null || loaded[u.index] !== NOT_LOADED) return;
-    if (this.winGen >= 0 && this.inWindowRange(u)) {
+    if (this.windowGen >= 0 && this.inWindowRange(u)) {
       this.readInfo(u.offset, u.end, this.infoBytes, this.winBase);
       loaded[u.index] = IN_WINDOW;
     } else {
@@ -226,8 +223,8 @@ export class DwarfFile {
 
   /** Begin a new window at unit `u`: nothing is loaded any more; the other buffer takes the window. */
   private newWindow(u: Unit): void {
-    this.winGen++;
-    const turn = this.winGen & 1;
+    this.windowGen++;
+    const turn = this.windowGen & 1;
     const need = Math.max(this.windowBytes, u.end - u.offset);
     let buf = this.winBuffers[turn];
     if (buf === undefined || buf.length < need) {
