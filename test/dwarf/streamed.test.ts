@@ -100,6 +100,7 @@ describe('a streamed .debug_info', () => {
     }
     expect(dwarf.windowGen).toBe(2);
     expect(buffers.size).toBe(2);
+    expect(dwarf.infoBase).toBe(units[8].offset);
     // Unit 0 is before the last window: it is read into a buffer of its own, the window stays.
     const last = dwarf.info;
     expect(bytesOf(dwarf, 0)).toEqual(bytesOf(whole, 0));
