@@ -492,6 +492,7 @@ const NOT_LOADED = 0;
 const IN_WINDOW = 1;
 const ON_ITS_OWN = 2;
 
+/** The .debug_info bytes of a streamed file before its first window begins. */
 const EMPTY = new Uint8Array(0);
 
 /** The key of a compiled abbreviation table: its offset and what of the unit's shape compiling depends on. */
