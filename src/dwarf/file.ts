@@ -180,32 +180,25 @@ export class DwarfFile {
   }
 
   /**
-   * Make sure the bytes of unit `u` are loaded (streamed .debug_info; otherwise they always are):
-   * into the current window when it spans the unit's offsets, else into a buffer of the unit's own.
-   */
-  ensureLoaded(u: Unit): void {
-    const loaded = this.loadedFlags();
-    if (loaded === null || loaded[u.index] !== NOT_LOADED) return;
-    if (this.windowGen >= 0 && this.inWindowRange(u)) {
-      this.readInfo(u.offset, u.end, this.infoBytes, this.winBase);
-      loaded[u.index] = IN_WINDOW;
-    } else {
-      const own = new Uint8Array(u.end - u.offset);
-      this.readInfo(u.offset, u.end, own, u.offset);
-      this.ownBuffers.set(u.index, own);
-      loaded[u.index] = ON_ITS_OWN;
-    }
-    this.loadedBytes += u.end - u.offset;
-  }
-
-  /**
-   * The buffer holding unit `u`'s bytes, loading them first (see ensureLoaded); the unit's bytes
-   * are at their section offsets less `unitBase(u)`.
+   * The buffer holding unit `u`'s bytes; the unit's bytes are at their section offsets less
+   * `unitBase(u)`. A unit of a streamed .debug_info not loaded now is loaded first: into the
+   * current window when it spans the unit's offsets, else into a buffer of the unit's own.
    */
   unitBytes(u: Unit): Uint8Array {
     const loaded = this.loadedFlags();
     if (loaded === null) return this.infoBytes;
-    this.ensureLoaded(u);
+    if (loaded[u.index] === NOT_LOADED) {
+      if (this.windowGen >= 0 && this.inWindowRange(u)) {
+        this.readInfo(u.offset, u.end, this.infoBytes, this.winBase);
+        loaded[u.index] = IN_WINDOW;
+      } else {
+        const own = new Uint8Array(u.end - u.offset);
+        this.readInfo(u.offset, u.end, own, u.offset);
+        this.ownBuffers.set(u.index, own);
+        loaded[u.index] = ON_ITS_OWN;
+      }
+      this.loadedBytes += u.end - u.offset;
+    }
     return loaded[u.index] === IN_WINDOW ? this.infoBytes : this.ownBuffers.get(u.index)!;
   }
 
