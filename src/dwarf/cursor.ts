@@ -13,6 +13,8 @@ import { attrName, formName } from './names.js';
 import { pcRanges } from './ranges.js';
 import type { DieOffset, Unit } from './unit.js';
 
+const NO_BYTES = new Uint8Array(0);
+
 /*
  * How a DIE is read. next() decodes the abbreviation code, looks the abbreviation up in the unit's
  * compiled table and moves past the attribute values: one addition when every form has a fixed
@@ -136,6 +138,15 @@ export class DieCursor {
   /** One past the current DIE's last attribute byte. */
   get end(): DieOffset {
     return this.dieEnd + this.bias;
+  }
+
+  /**
+   * Let go of the bytes this cursor is on (see DwarfFile.releaseReadState): it reads nothing
+   * until `reset` puts it on a unit again.
+   */
+  release(): void {
+    this.b = NO_BYTES;
+    this.pos = this.unitStart = this.unitEnd = 0;
   }
 
   /** Move to the start of `unit`: the next `next()` returns its root DIE at depth 0. */

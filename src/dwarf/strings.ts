@@ -112,6 +112,14 @@ export class StringTable {
     return id;
   }
 
+  /**
+   * Drop the offset → id arrays (see `idOf`); they are made again, empty, on the next lookup. The
+   * ids of strings seen so far stay as they are: a lookup finds them by content.
+   */
+  releaseIndex(): void {
+    this.direct.fill(undefined);
+  }
+
   private makeDirect(sec: number): Int32Array | null {
     const data = this.sections[sec];
     const d = sec !== 0 && data !== null && data !== undefined && data.length <= DIRECT_LIMIT ? new Int32Array(data.length) : null;

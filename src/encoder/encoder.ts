@@ -382,6 +382,12 @@ export class Encoder {
     this.btf.reserve(words + (words >>> 3), records + (records >>> 3));
   }
 
+  /** This encoder reads no more units: its cursors let go of the DWARF bytes they are on. */
+  doneReading(): void {
+    this.cur.release();
+    this.cur2.release();
+  }
+
   /** After the last unit: the saved functions and the data sections; returns the (not deduplicated) BTF. */
   finish(): Btf {
     this.states.emit(this.f);

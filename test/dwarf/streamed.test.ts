@@ -146,6 +146,42 @@ describe('a streamed .debug_info', () => {
     expect(fresh.strRefString(ref)).toBe(whole.strRefString(ref));
   });
 
+  it('gives its windows and string index back on request, and reads the same after', async () => {
+    const whole = walk(openDwarf(parseElf(fixture(`dwarf/${NAME}`))));
+    const dwarf = openDwarf(await sparse(), { streamInfo: true, windowBytes: 1024 });
+    const units = dwarf.units();
+    // Read the first units, then let go of everything reading built up.
+    const cur = dwarf.cursor();
+    const ids: number[] = [];
+    for (const u of units.slice(0, 5)) {
+      dwarf.beginUnit(u);
+      cur.reset(u);
+      while (cur.next() !== 0) {
+        const ref = cur.attrStrRef(DW_AT_name);
+        if (ref >= 0) ids.push(dwarf.strRefId(ref));
+      }
+    }
+    expect(ids.length).toBeGreaterThan(20);
+    const gen = dwarf.windowGen;
+    dwarf.releaseReadState();
+    cur.release();
+    expect(dwarf.info.length).toBe(0);
+    expect(cur.next()).toBe(0);
+    // Everything reads as before: names keep their ids, DIEs and references are the same.
+    const again: number[] = [];
+    for (const u of units.slice(0, 5)) {
+      dwarf.beginUnit(u);
+      cur.reset(u);
+      while (cur.next() !== 0) {
+        const ref = cur.attrStrRef(DW_AT_name);
+        if (ref >= 0) again.push(dwarf.strRefId(ref));
+      }
+    }
+    expect(again).toEqual(ids);
+    expect(dwarf.windowGen).toBeGreaterThan(gen);
+    expect(walk(dwarf)).toEqual(whole);
+  });
+
   it('is not streamed unless asked, and not when the section is given', async () => {
     expect(openDwarf(await sparse()).streamed).toBe(false);
     const elf = parseElf(fixture(`dwarf/${NAME}`));
