@@ -61,6 +61,7 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
     copyFileSync(join(ROOT, 'bin', 'load-bundle.js'), join(dir, 'bin', 'load-bundle.js'));
     copyFileSync(join(ROOT, 'bin', 'btfpost'), join(dir, 'bin', 'btfpost'));
+    copyFileSync(join(ROOT, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
     copyFileSync(join(ROOT, 'dist', 'bundle', 'btfpost.cjs'), join(dir, 'dist', 'bundle', 'btfpost.cjs'));
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     const run = () => spawnSync(process.execPath, [join(dir, 'bin', 'btfpost'), '--version'], { encoding: 'utf8' });
