@@ -121,14 +121,7 @@ export class CandidateTable {
     }
     if (used !== slotsUsed || reached !== nodes) return null;
     // The growth bookkeeping follows from the entry count alone (see add).
-    let c = 0;
-    let e = 0;
-    for (let s = 0; s < size; s++) {
-      if (mustGrow(s, c)) {
-        c = c === 0 ? 4 : c * 2;
-        e++;
-      }
-    }
+    const [c, e] = growthAfter(size);
     if (c !== cap || e !== epoch) return null;
     const t = new CandidateTable(0);
     t.keys = st.keys;
@@ -239,6 +232,22 @@ export class CandidateTable {
 export function mix(h: number, v: number): number {
   h = Math.imul(h ^ v, 0x9e3779b1);
   return (h ^ (h >>> 15)) >>> 0;
+}
+
+/**
+ * Capacity and number of growths of a map after `size` additions, as `add` leaves them: one step
+ * per growth (where adding entries one by one would take a step per entry, in a cold loop). The
+ * entry with index s grows a map of capacity c > 0 when floor((s + 1) * 4 / 3) > c, that is from
+ * s = ceil(3 * (c + 1) / 4) - 1 on.
+ */
+export function growthAfter(size: number): [cap: number, epoch: number] {
+  let c = 0;
+  let e = 0;
+  for (let s = 0; s < size; s = Math.ceil((3 * (c + 1)) / 4) - 1) {
+    c = c === 0 ? 4 : c * 2;
+    e++;
+  }
+  return [c, e];
 }
 
 /**
