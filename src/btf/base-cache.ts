@@ -26,8 +26,11 @@ export interface BaseCacheOptions {
 }
 
 const MAGIC = 0x43505442; // "BTPC" read as a little-endian word; a file of the other byte order fails it
-/** Layout of an entry; the key also covers the btfpost version, whose hashing the entry holds. */
-const FORMAT = 2;
+/**
+ * Layout of an entry; the key also covers the btfpost version, whose hashing the entry holds.
+ * 3: the struct names' pairs are in increasing name order.
+ */
+const FORMAT = 3;
 /** Entries kept; older ones (by last use) are removed when a new one is written. */
 const KEEP = 8;
 /** Bases smaller than this (string and record bytes) are prepared in memory only: not worth a file. */

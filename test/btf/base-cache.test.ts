@@ -96,6 +96,15 @@ describe('base cache', () => {
         words(c)[20] += 2;
         return resealed(c);
       }],
+      // The struct names (the last part of the entry) out of name order: two pairs swapped.
+      ['names out of order', (b) => {
+        const c = Buffer.from(b);
+        const w = words(c);
+        const at = w.length - w[16];
+        expect(w[16]).toBeGreaterThanOrEqual(4);
+        for (let k = 0; k < 2; k++) [w[at + k], w[at + 2 + k]] = [w[at + 2 + k], w[at + k]];
+        return resealed(c);
+      }],
     ];
     for (const [what, damage] of damages) {
       writeFileSync(path, damage(good));
