@@ -125,7 +125,7 @@ class Dedup {
     this.startId = btf.startId;
     this.n = btf.typeCount;
     const prep = btf.base ? baseState(btf.base) : null;
-    const baseWords = prep ? prep.all.length : 3;
+    const baseWords = prep ? prep.words : 3;
     let inPlace = false;
     if (prep) {
       // The base part of the records and offsets is never written, and the table is restored from
@@ -833,9 +833,14 @@ function shiftedCopy(dst: Uint32Array, at: number, src: Uint32Array, n: number, 
 
 /** What dedup needs from a base, computed once per base Btf object. */
 interface BaseState {
-  /** Base records (all levels) after a zero record for void. */
+  /** Base records (all levels) after a zero record for void, and room after them. */
   all: Uint32Array;
+  /** Words of `all` the base's records take (void's included). */
+  words: number;
+  /** Where each base type's record starts in `all` (ids below `types`), and room after. */
   off: Uint32Array;
+  /** The base's type count (void included): its first split id. */
+  types: number;
   /** Candidate table holding every base type but VAR and DATASEC. */
   table: CandidateTable;
   names: BaseNames;
@@ -855,18 +860,22 @@ function takeWorkspace(prep: BaseState, words: number, offs: number): Workspace 
   const ws = prep.spare;
   prep.spare = null;
   if (ws === null) {
-    return { all: grownCopy(prep.all, words), off: grownCopy(prep.off, offs), table: prep.table.clone() };
+    // A run writes only past the base part, and one runs at a time: the first takes the prepared
+    // arrays themselves when they have room (see baseRecords), instead of copies.
+    const all = prep.all.length >= words ? prep.all : grownCopy(prep.all, prep.words, words);
+    const off = prep.off.length >= offs ? prep.off : grownCopy(prep.off, prep.types, offs);
+    return { all, off, table: prep.table.clone() };
   }
-  if (ws.all.length < words) ws.all = grownCopy(prep.all, words);
-  if (ws.off.length < offs) ws.off = grownCopy(prep.off, offs);
+  if (ws.all.length < words) ws.all = grownCopy(prep.all, prep.words, words);
+  if (ws.off.length < offs) ws.off = grownCopy(prep.off, prep.types, offs);
   ws.table.copyFrom(prep.table);
   return ws;
 }
 
-/** A new array of at least `n` elements (with a quarter more room) starting with `src`. */
-function grownCopy(src: Uint32Array, n: number): Uint32Array {
+/** A new array of at least `n` elements (with a quarter more room) starting with the first `keep` of `src`. */
+function grownCopy(src: Uint32Array, keep: number, n: number): Uint32Array {
   const a = new Uint32Array(n + (n >>> 2));
-  a.set(src);
+  a.set(src.subarray(0, keep));
   return a;
 }
 
@@ -895,32 +904,36 @@ export function adoptBaseState(base: Btf, saved: SavedBaseState): boolean {
   if (table === null) return false;
   const names = BaseNames.of(saved.names, base.typeCount);
   if (names === null) return false;
-  const { all, off } = baseRecords(base);
-  baseStates.set(base, { all, off, table, names, spare: null });
+  const { all, words, off } = baseRecords(base);
+  baseStates.set(base, { all, words, off, types: base.typeCount, table, names, spare: null });
   return true;
 }
 
-/** All levels of `base`'s records after a zero record for void, and where each starts. */
-function baseRecords(base: Btf): { all: Uint32Array; off: Uint32Array } {
+/**
+ * All levels of `base`'s records after a zero record for void, and where each starts; with room
+ * after them for a split BTF's own records and offsets, as large again as the base's (pages never
+ * written cost no memory), so that a run over this base uses them without copying (takeWorkspace).
+ */
+function baseRecords(base: Btf): { all: Uint32Array; words: number; off: Uint32Array } {
   const levels: Btf[] = [];
   for (let b: Btf | null = base; b; b = b.base) levels.unshift(b);
   let words = 3;
   for (const l of levels) words += l.wordLen;
-  const all = new Uint32Array(words);
-  const off = new Uint32Array(base.typeCount + 1);
+  const all = new Uint32Array(2 * words);
+  const off = new Uint32Array(2 * (base.typeCount + 1));
   let w = 3;
   for (const l of levels) {
     all.set(l.words.subarray(0, l.wordLen), w);
     for (let i = 0; i <= l.count; i++) off[l.startId + i] = w + l.offs[i];
     w += l.wordLen;
   }
-  return { all, off };
+  return { all, words, off };
 }
 
 function baseState(base: Btf): BaseState {
   let st = baseStates.get(base);
   if (st) return st;
-  const { all, off } = baseRecords(base);
+  const { all, words, off } = baseRecords(base);
   const table = new CandidateTable(base.typeCount);
   const byName = new Map<number, number>();
   const h = new Hasher(all, off);
@@ -950,7 +963,7 @@ function baseState(base: Btf): BaseState {
     }
     table.add(key, id);
   }
-  st = { all, off, table, names: BaseNames.from(byName), spare: null };
+  st = { all, words, off, types: base.typeCount, table, names: BaseNames.from(byName), spare: null };
   baseStates.set(base, st);
   return st;
 }
