@@ -7,13 +7,11 @@ import {
 } from './abbrev.js';
 import { MAX_SAFE_HI, TWO32, lebEnd, readOffset, readSized, readWord64, sleb, sleb64, u16, u24, u32, uleb, uleb64, valHi, valLo } from './bytes.js';
 import * as C from './constants.js';
-import { STR_REF_SCALE, STR_SECTION_INFO, STR_SECTION_LINE_STR, STR_SECTION_STR, type DwarfFile, type StrRef } from './file.js';
+import { NO_INFO, STR_REF_SCALE, STR_SECTION_INFO, STR_SECTION_LINE_STR, STR_SECTION_STR, type DwarfFile, type StrRef } from './file.js';
 import { LOC_NONE, classifyLocation, locationExprs } from './location.js';
 import { attrName, formName } from './names.js';
 import { pcRanges } from './ranges.js';
 import type { DieOffset, Unit } from './unit.js';
-
-const NO_BYTES = new Uint8Array(0);
 
 /*
  * How a DIE is read. next() decodes the abbreviation code, looks the abbreviation up in the unit's
@@ -145,7 +143,7 @@ export class DieCursor {
    * until `reset` puts it on a unit again.
    */
   release(): void {
-    this.b = NO_BYTES;
+    this.b = NO_INFO;
     this.pos = this.unitStart = this.unitEnd = 0;
   }
 

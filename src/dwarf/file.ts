@@ -116,7 +116,7 @@ export class DwarfFile {
       // Nothing is loaded until a unit begins.
       this.stream = stream;
       this.windowGen = -1;
-      info = EMPTY;
+      info = NO_INFO;
     } else {
       info = this.section('.debug_info');
     }
@@ -226,6 +226,11 @@ export class DwarfFile {
     }
     this.infoBytes = buf;
     this.winBase = u.offset;
+    this.unloadAll();
+  }
+
+  /** No unit is loaded any more (streamed .debug_info). */
+  private unloadAll(): void {
     this.loadedUnits!.fill(NOT_LOADED);
     this.ownBuffers.clear();
     this.loadedBytes = 0;
@@ -469,13 +474,11 @@ export class DwarfFile {
     t?.releaseIndex();
     if (this.stream === null || this.loadedUnits === null) return;
     this.winBuffers.length = 0;
-    this.ownBuffers.clear();
-    this.loadedUnits.fill(NOT_LOADED);
-    this.loadedBytes = 0;
+    this.unloadAll();
     // The next unit begins a new window (none spans it), which every cursor notices.
-    this.infoBytes = EMPTY;
+    this.infoBytes = NO_INFO;
     this.winBase = 0;
-    t?.useSection(STR_SECTION_INFO, EMPTY, 0);
+    t?.useSection(STR_SECTION_INFO, NO_INFO, 0);
   }
 
   private stringTable(): StringTable {
@@ -506,8 +509,11 @@ const NOT_LOADED = 0;
 const IN_WINDOW = 1;
 const ON_ITS_OWN = 2;
 
-/** The .debug_info bytes of a streamed file before its first window begins. */
-const EMPTY = new Uint8Array(0);
+/**
+ * The .debug_info bytes of a streamed file before its first window begins and after
+ * releaseReadState; the bytes of a released cursor (DieCursor.release).
+ */
+export const NO_INFO = new Uint8Array(0);
 
 /** The key of a compiled abbreviation table: its offset and what of the unit's shape compiling depends on. */
 function abbrevKey(offset: number, shape: UnitShape): string {

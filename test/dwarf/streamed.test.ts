@@ -150,17 +150,22 @@ describe('a streamed .debug_info', () => {
     const whole = walk(openDwarf(parseElf(fixture(`dwarf/${NAME}`))));
     const dwarf = openDwarf(await sparse(), { streamInfo: true, windowBytes: 1024 });
     const units = dwarf.units();
-    // Read the first units, then let go of everything reading built up.
     const cur = dwarf.cursor();
-    const ids: number[] = [];
-    for (const u of units.slice(0, 5)) {
-      dwarf.beginUnit(u);
-      cur.reset(u);
-      while (cur.next() !== 0) {
-        const ref = cur.attrStrRef(DW_AT_name);
-        if (ref >= 0) ids.push(dwarf.strRefId(ref));
+    /** The string ids of the names in the first five units, read with `cur`. */
+    const nameIds = () => {
+      const ids: number[] = [];
+      for (const u of units.slice(0, 5)) {
+        dwarf.beginUnit(u);
+        cur.reset(u);
+        while (cur.next() !== 0) {
+          const ref = cur.attrStrRef(DW_AT_name);
+          if (ref >= 0) ids.push(dwarf.strRefId(ref));
+        }
       }
-    }
+      return ids;
+    };
+    // Read the first units, then let go of everything reading built up.
+    const ids = nameIds();
     expect(ids.length).toBeGreaterThan(20);
     const gen = dwarf.windowGen;
     dwarf.releaseReadState();
@@ -168,16 +173,7 @@ describe('a streamed .debug_info', () => {
     expect(dwarf.info.length).toBe(0);
     expect(cur.next()).toBe(0);
     // Everything reads as before: names keep their ids, DIEs and references are the same.
-    const again: number[] = [];
-    for (const u of units.slice(0, 5)) {
-      dwarf.beginUnit(u);
-      cur.reset(u);
-      while (cur.next() !== 0) {
-        const ref = cur.attrStrRef(DW_AT_name);
-        if (ref >= 0) again.push(dwarf.strRefId(ref));
-      }
-    }
-    expect(again).toEqual(ids);
+    expect(nameIds()).toEqual(ids);
     expect(dwarf.windowGen).toBeGreaterThan(gen);
     expect(walk(dwarf)).toEqual(whole);
   });
