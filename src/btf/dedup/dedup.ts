@@ -135,7 +135,9 @@ class Dedup {
       this.base = prep;
       this.all = ws.all;
       this.off = ws.off;
-      this.table = ws.table;
+      // The prepared table itself, rolled back to the base's when the run ends (see run).
+      prep.table.checkpoint();
+      this.table = prep.table;
       this.baseNames = prep.names;
     } else {
       this.off = new Uint32Array(this.n + 1);
@@ -166,7 +168,10 @@ class Dedup {
     try {
       return this.passes(wantMap);
     } finally {
-      if (this.workspace !== null && this.base !== null) this.base.spare = this.workspace;
+      if (this.workspace !== null && this.base !== null) {
+        this.base.table.rollback();
+        this.base.spare = this.workspace;
+      }
       this.workspace = null;
     }
   }
@@ -841,7 +846,10 @@ interface BaseState {
   off: Uint32Array;
   /** The base's type count (void included): its first split id. */
   types: number;
-  /** Candidate table holding every base type but VAR and DATASEC. */
+  /**
+   * Candidate table holding every base type but VAR and DATASEC. A run adds its own types to it
+   * after a checkpoint and rolls it back when it ends.
+   */
   table: CandidateTable;
   names: BaseNames;
   /** Arrays of a finished run over this base, ready for the next one (null while one runs). */
@@ -852,7 +860,6 @@ interface BaseState {
 interface Workspace {
   all: Uint32Array;
   off: Uint32Array;
-  table: CandidateTable;
 }
 
 /** Arrays for a run over `prep` with room for `words` record words and `offs` offsets. */
@@ -864,11 +871,10 @@ function takeWorkspace(prep: BaseState, words: number, offs: number): Workspace 
     // arrays themselves when they have room (see baseRecords), instead of copies.
     const all = prep.all.length >= words ? prep.all : grownCopy(prep.all, prep.words, words);
     const off = prep.off.length >= offs ? prep.off : grownCopy(prep.off, prep.types, offs);
-    return { all, off, table: prep.table.clone() };
+    return { all, off };
   }
   if (ws.all.length < words) ws.all = grownCopy(prep.all, prep.words, words);
   if (ws.off.length < offs) ws.off = grownCopy(prep.off, prep.types, offs);
-  ws.table.copyFrom(prep.table);
   return ws;
 }
 

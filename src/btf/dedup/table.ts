@@ -20,7 +20,8 @@ export interface CandidateTableState {
  * the key is next used, if an odd number of growths happened since it was last used.
  *
  * Storage is typed arrays only (open addressing over 32-bit keys, chains as node arrays), so a
- * table prepared once from a vmlinux can be cloned cheaply for every module deduplicated over it.
+ * table prepared once from a vmlinux can be saved and adopted as it is, and a run over it can log
+ * its changes and roll them back (checkpoint) for the next module deduplicated over it.
  */
 export class CandidateTable {
   private keys: Uint32Array;
@@ -34,6 +35,14 @@ export class CandidateTable {
   private size = 0;
   private cap = 0;
   private epoch = 0;
+  /** While a checkpoint is open: the table as it was then (its arrays, which rollback restores). */
+  private saved: Saved | null = null;
+  /** Slots changed in `saved`'s arrays since the checkpoint, four words each: slot, key, head, epoch. */
+  private slotLog: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private slotLogLen = 0;
+  /** Links of `saved`'s nodes changed since the checkpoint, two words each: node, next. */
+  private linkLog: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private linkLogLen = 0;
 
   constructor(expected = 64) {
     let n = 64;
@@ -45,41 +54,69 @@ export class CandidateTable {
     this.nodeNext = new Int32Array(Math.max(16, expected));
   }
 
-  /** An independent copy. */
-  clone(): CandidateTable {
-    const t = new CandidateTable(0);
-    t.copyFrom(this);
-    return t;
+  /**
+   * Remember the table as it is now, for `rollback`. Until then it changes as usual, and what it
+   * changes of its present arrays is logged (a few words per canonical type added, where a copy
+   * made for each run over a vmlinux base is 7 MB, written to fresh pages). A checkpoint still
+   * open is rolled back first.
+   */
+  checkpoint(): void {
+    this.rollback();
+    this.saved = {
+      keys: this.keys, heads: this.heads, epochs: this.epochs, nodeId: this.nodeId, nodeNext: this.nodeNext,
+      slotsUsed: this.slotsUsed, nodes: this.nodes, size: this.size, cap: this.cap, epoch: this.epoch,
+    };
   }
 
-  /**
-   * Make this table equal to `src`, reusing this table's arrays where they are large enough (a
-   * table kept from an earlier run over the same base costs a copy, not fresh memory).
-   */
-  copyFrom(src: CandidateTable): void {
-    const same = (a: Uint32Array | Int32Array, b: Uint32Array | Int32Array) => a.length === b.length;
-    if (same(this.keys, src.keys)) {
-      this.keys.set(src.keys);
-      this.heads.set(src.heads);
-      this.epochs.set(src.epochs);
-    } else {
-      this.keys = src.keys.slice();
-      this.heads = src.heads.slice();
-      this.epochs = src.epochs.slice();
+  /** Make the table what it was at the last checkpoint and close it (nothing without one). */
+  rollback(): void {
+    const sv = this.saved;
+    if (sv === null) return;
+    // Newest first, so a slot or link logged twice ends with its oldest value.
+    const sl = this.slotLog;
+    for (let i = this.slotLogLen - 4; i >= 0; i -= 4) {
+      const s = sl[i];
+      sv.keys[s] = sl[i + 1];
+      sv.heads[s] = sl[i + 2];
+      sv.epochs[s] = sl[i + 3];
     }
-    // Node arrays only need room for the source's nodes; entries past them are never read.
-    if (this.nodeId.length >= src.nodes && this.nodeId.length >= src.nodeId.length) {
-      this.nodeId.set(src.nodeId.subarray(0, src.nodes));
-      this.nodeNext.set(src.nodeNext.subarray(0, src.nodes));
-    } else {
-      this.nodeId = src.nodeId.slice();
-      this.nodeNext = src.nodeNext.slice();
-    }
-    this.slotsUsed = src.slotsUsed;
-    this.nodes = src.nodes;
-    this.size = src.size;
-    this.cap = src.cap;
-    this.epoch = src.epoch;
+    const ll = this.linkLog;
+    for (let i = this.linkLogLen - 2; i >= 0; i -= 2) sv.nodeNext[ll[i]] = ll[i + 1];
+    this.keys = sv.keys;
+    this.heads = sv.heads;
+    this.epochs = sv.epochs;
+    this.nodeId = sv.nodeId;
+    this.nodeNext = sv.nodeNext;
+    this.slotsUsed = sv.slotsUsed;
+    this.nodes = sv.nodes;
+    this.size = sv.size;
+    this.cap = sv.cap;
+    this.epoch = sv.epoch;
+    this.saved = null;
+    this.slotLogLen = 0;
+    this.linkLogLen = 0;
+  }
+
+  /** Log slot `s` before it changes, when it is in the checkpoint's arrays (not after a rehash). */
+  private logSlot(s: number): void {
+    if (this.saved === null || this.keys !== this.saved.keys) return;
+    if (this.slotLogLen + 4 > this.slotLog.length) this.slotLog = grownLog(this.slotLog, this.slotLogLen + 4);
+    const l = this.slotLog;
+    const at = this.slotLogLen;
+    l[at] = s;
+    l[at + 1] = this.keys[s];
+    l[at + 2] = this.heads[s];
+    l[at + 3] = this.epochs[s];
+    this.slotLogLen = at + 4;
+  }
+
+  /** Log the link of node `nd` before it changes, when it is one of the checkpoint's nodes. */
+  private logLink(nd: number): void {
+    if (this.saved === null || nd >= this.saved.nodes || this.nodeNext !== this.saved.nodeNext) return;
+    if (this.linkLogLen + 2 > this.linkLog.length) this.linkLog = grownLog(this.linkLog, this.linkLogLen + 2);
+    this.linkLog[this.linkLogLen] = nd;
+    this.linkLog[this.linkLogLen + 1] = this.nodeNext[nd];
+    this.linkLogLen += 2;
   }
 
   /** Everything the table holds (views of its arrays, trimmed to what is used), for saving it. */
@@ -151,11 +188,13 @@ export class CandidateTable {
         this.rehash();
         s = this.slot(key);
       }
+      this.logSlot(s);
       this.keys[s] = key;
       this.epochs[s] = this.epoch;
       this.slotsUsed++;
     } else {
       this.normalize(s);
+      this.logSlot(s);
     }
     if (this.nodes === this.nodeId.length) {
       const a = new Int32Array(this.nodes * 2);
@@ -194,11 +233,14 @@ export class CandidateTable {
   }
 
   private normalize(s: number): void {
+    if (this.epochs[s] === this.epoch) return;
+    this.logSlot(s);
     if (((this.epoch - this.epochs[s]) & 1) === 1) {
       let prev = -1;
       let cur = this.heads[s];
       while (cur >= 0) {
         const nx = this.nodeNext[cur];
+        this.logLink(cur);
         this.nodeNext[cur] = prev;
         prev = cur;
         cur = nx;
@@ -226,6 +268,27 @@ export class CandidateTable {
       this.epochs[i] = oldE[j];
     }
   }
+}
+
+/** What a table was at a checkpoint. */
+interface Saved {
+  keys: Uint32Array;
+  heads: Int32Array;
+  epochs: Int32Array;
+  nodeId: Int32Array;
+  nodeNext: Int32Array;
+  slotsUsed: number;
+  nodes: number;
+  size: number;
+  cap: number;
+  epoch: number;
+}
+
+/** A log array with room for at least `n` words, keeping `log`'s. */
+function grownLog(log: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  const a = new Int32Array(Math.max(256, n * 2));
+  a.set(log);
+  return a;
 }
 
 /** Mix a word into a running 32-bit hash. */
