@@ -1,10 +1,10 @@
 // Reading and writing kernel modules compressed with xz, zstd or gzip, recognised by magic bytes.
 
-import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import { BtfpostError, ElfError, readError } from '../common/errors.js';
+import { childProcess } from '../common/lazy-builtin.js';
 import { concatChunks, writeFileAtomic, type AtomicWriteOptions } from './write.js';
 
 /** How a file is compressed. */
@@ -132,6 +132,7 @@ export async function writeMaybeCompressed(path: string, data: Uint8Array | read
 }
 
 function runFilter(cmd: string, args: readonly string[], input: Uint8Array): Promise<Uint8Array> {
+  const { spawn } = childProcess();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

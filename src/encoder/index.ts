@@ -8,10 +8,11 @@ import type { ElfFile } from '../elf/index.js';
 import { UnitClaim, halfBySize } from './claim.js';
 import { ChunkMergeError, Encoder, releaseChunk, type EncodeStats, type EncodedChunk } from './encoder.js';
 import type { ChunkJob } from './worker.js';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { serializeBtf } from '../btf/wire/serialize.js';
 import { noFeatures, type EncodeFeatures } from './features.js';
 import { collectGarbage } from '../common/gc.js';
+import { workerThreads } from '../common/lazy-builtin.js';
 import { sharedCopy } from '../common/typed-arrays.js';
 
 export { FEATURE_TABLE, KBUILD_FEATURES, isFeatureName, legacyDefaultFeatures, noFeatures, parseFeatureLists } from './features.js';
@@ -180,6 +181,7 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOpt
  * a worker) or the runs cannot be merged exactly.
  */
 async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & ParallelOptions, jobs: number, total: number): Promise<{ raw: Btf; stats: EncodeStats } | null> {
+  const { Worker } = workerThreads();
   const features = opts.features ?? noFeatures();
   const base = opts.base ?? null;
   const units = dwarf.units();

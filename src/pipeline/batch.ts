@@ -3,9 +3,9 @@
 import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BtfpostError } from '../common/errors.js';
+import { childProcess } from '../common/lazy-builtin.js';
 import type { BatchSettings } from './batch-job.js';
 import type { BatchModuleResult, BatchReport } from './batch-schema.js';
 
@@ -61,6 +61,7 @@ export async function runBatch(files: readonly string[], settings: BatchSettings
     order.sort((a, b) => size[b] - size[a] || a - b);
     let next = 0;
     const worker = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
+    const { fork } = childProcess();
     await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve) => {
       const start = () => {
         let current = -1;
