@@ -4,34 +4,44 @@
 // program starts, never what it does:
 // - V8 itself refuses a cache from another V8 version or with other flags, but checks the source
 //   only by its length and the cache's own bytes not at all (a damaged cache aborts the process);
-// - so the file also carries SHA-256 digests of the source it was made for and of itself, and is
-//   handed to V8 only when both match. Otherwise the program is compiled as usual.
+// - so the file also carries CRC-32s of the source it was made for and of V8's data, and is handed
+//   to V8 only when both match. Otherwise the program is compiled as usual. (A check against
+//   damage and stale files, not against someone who can write the program itself; node:zlib, which
+//   every program loads anyway, computes it where node:crypto would cost each process 6 ms to load.
+//   A Node without zlib.crc32, before 20.15, compiles the program as usual.)
 // CommonJS, like the programs of bin/ that load it (bin/package.json): a process started on an ES
 // module sets up Node's ES module loader first, 10-20 ms of every run.
 'use strict';
-const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
+const { crc32 } = require('node:zlib');
 
-const MAGIC = Buffer.from('btfpost code cache 1\n');
-const DIGEST = 32;
+const MAGIC = Buffer.from('btfpost code cache 2\n');
+const DIGEST = 4;
 
-const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
+/** CRC-32 of `bytes` as four bytes. */
+function digest(bytes) {
+  const d = Buffer.alloc(DIGEST);
+  d.writeUInt32BE(crc32(bytes));
+  return d;
+}
 
 /** The cache file's bytes for V8's cache `data` of the program whose source is `source` (bytes). */
 function codeCacheFile(source, data) {
-  return Buffer.concat([MAGIC, sha256(source), sha256(data), data]);
+  if (typeof crc32 !== 'function') throw new Error('this Node has no zlib.crc32 (20.15 or later has)');
+  return Buffer.concat([MAGIC, digest(source), digest(data), data]);
 }
 
 /** V8's cache from the cache file's bytes, or undefined when they are not for `source` or damaged. */
 function codeCacheData(file, source) {
+  if (typeof crc32 !== 'function') return undefined;
   if (file.length < MAGIC.length + 2 * DIGEST || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const at = MAGIC.length;
   const data = file.subarray(at + 2 * DIGEST);
-  if (!sha256(source).equals(file.subarray(at, at + DIGEST))) return undefined;
-  if (!sha256(data).equals(file.subarray(at + DIGEST, at + 2 * DIGEST))) return undefined;
+  if (!digest(source).equals(file.subarray(at, at + DIGEST))) return undefined;
+  if (!digest(data).equals(file.subarray(at + DIGEST, at + 2 * DIGEST))) return undefined;
   return data;
 }
 

@@ -2,12 +2,12 @@
 // kept on disk per base content. Each process that encodes a module over a vmlinux (kbuild runs
 // one per module) then reads it instead of computing it: ~0.08 s of a ~0.5 s run on a small module.
 
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { adoptBaseState, savedBaseState } from './dedup/index.js';
 import { BtfpostError, withFile } from '../common/errors.js';
+import { crypto } from '../common/lazy-builtin.js';
 import { VERSION } from '../common/version.js';
 import { readWholeInto } from '../elf/index.js';
 import { loadBtfFile } from './load.js';
@@ -122,7 +122,7 @@ async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResu
  * the byte order, the type count and the record and string bytes.
  */
 function contentKey(base: Btf): Buffer {
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   h.update(`btfpost ${VERSION} base cache ${FORMAT}\n`);
   h.update(new Uint8Array(new Uint32Array([base.le ? 1 : 0, base.typeCount, base.wordLen, base.strLen]).buffer));
   h.update(new Uint8Array(base.words.buffer, base.words.byteOffset, base.wordLen * 4));
@@ -198,7 +198,7 @@ function entryBytes(base: Btf, key: Buffer): Uint8Array {
 
 /** SHA-1 of an entry's contents after the header: a damaged entry is never adopted. */
 function payloadDigest(entry: Uint8Array): Buffer {
-  return createHash('sha1').update(entry.subarray(HEADER_WORDS * 4)).digest();
+  return crypto().createHash('sha1').update(entry.subarray(HEADER_WORDS * 4)).digest();
 }
 
 /** Remove all but the KEEP most recently used entries, and temporary files a killed run left. */

@@ -4,15 +4,23 @@ import { createRequire } from 'node:module';
 
 const load = createRequire(import.meta.url);
 
-/**
- * node:child_process and node:worker_threads, which most runs never use: loading them with the
- * program costs every process several milliseconds. A plain require, not import(): the bundled
- * program runs as a vm.Script, where import() needs a loader Node 20 does not always offer.
+/*
+ * Modules that many runs never use: loading them with the program costs every process a few
+ * milliseconds each. A plain require, not import(): the bundled program runs as a vm.Script, where
+ * import() needs a loader Node 20 does not always offer.
  */
+
+/** For starting compressors (compressed output) and batch worker processes. */
 export function childProcess(): typeof import('node:child_process') {
   return load('node:child_process') as typeof import('node:child_process');
 }
 
+/** For encode -j. */
 export function workerThreads(): typeof import('node:worker_threads') {
   return load('node:worker_threads') as typeof import('node:worker_threads');
+}
+
+/** For the base cache's digests (a run with a base large enough to cache). */
+export function crypto(): typeof import('node:crypto') {
+  return load('node:crypto') as typeof import('node:crypto');
 }

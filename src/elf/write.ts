@@ -1,6 +1,5 @@
 // The ELF writer: applies an edit plan (replace, add, remove, patch sections) to a parsed file, and writes files atomically.
 
-import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BtfpostError, ElfError } from '../common/errors.js';
@@ -670,7 +669,9 @@ export async function writeFileAtomic(path: string, data: Uint8Array | readonly 
   const chunks = data instanceof Uint8Array ? [data] : data;
   const fs: AtomicWriteFs = { stat: fsp.stat, open: fsp.open, rename: fsp.rename, unlink: fsp.unlink, ...opts.fs };
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // Opened exclusively below, so the name needs only to be unlikely to exist (without node:crypto,
+  // which most runs never load otherwise).
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let mode: number | undefined;
   try {
     mode = (await fs.stat(path)).mode & 0o7777;
