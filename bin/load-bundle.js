@@ -12,6 +12,7 @@
 // CommonJS, like the programs of bin/ that load it (bin/package.json): a process started on an ES
 // module sets up Node's ES module loader first, 10-20 ms of every run.
 'use strict';
+const { isAscii } = require('node:buffer');
 const { readFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
@@ -59,7 +60,9 @@ function loadBundle(name) {
     cachedData = undefined;
   }
   // The CommonJS function wrapper, as Node's own loader puts around a module (same line numbers).
-  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
+  // scripts/bundle.mjs writes ASCII only, read the quick way, into a one-byte string.
+  const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8');
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${text}\n});`;
   const script = new Script(wrapped, { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));

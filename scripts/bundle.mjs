@@ -5,10 +5,11 @@
 //   fifth of a small module's run;
 // - the worker threads' entry points are ES modules with shared chunks, under the names the code
 //   resolves next to itself (worker.js, batch-worker.js).
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
+import { parseAst } from 'rolldown/parseAst';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bundle`;
@@ -56,4 +57,24 @@ for (const [name, entry] of Object.entries(programs)) {
     // Strict, as the ES modules it is made of are (a CommonJS file is not unless it says so).
     output: { dir: out, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, strict: true },
   });
+}
+// Every character past ASCII (in comments and in a few string literals of yargs' dependencies)
+// written as a \u escape, which JavaScript reads as the same character in strings, regular
+// expressions, identifiers and comments: an ASCII program is read into a one-byte string (see
+// bin/load-bundle.js), a quarter of the time of decoding UTF-8 into a two-byte one. Only the raw
+// text of a template literal (String.raw) would differ, so the build stops if one has such a character.
+/** Whether a template literal in `node` (a parsed program, or part of one) has a character past ASCII. */
+function templateNonAscii(node) {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(templateNonAscii);
+  if (node.type === 'TemplateElement' && /[^\x00-\x7f]/.test(node.value.raw)) return true;
+  return Object.values(node).some(templateNonAscii);
+}
+for (const name of await readdir(out)) {
+  if (!/\.c?js$/.test(name)) continue;
+  const file = join(out, name);
+  const text = await readFile(file, 'utf8');
+  if (!/[^\x00-\x7f]/.test(text)) continue;
+  if (templateNonAscii(parseAst(text))) throw new Error(`${name}: a template literal has a character past ASCII, which a \\u escape would change`);
+  await writeFile(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

@@ -1,6 +1,7 @@
 // The programs of bin/ load their bundle with the code cache built next to it; a cache V8 cannot
 // use (damaged, or from another Node) only makes the start slower.
 import { describe, it, expect } from 'vitest';
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,10 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     for (const p of PROGRAMS) {
       expect(readFileSync(join(ROOT, 'dist', 'bundle', `${p}.cjs`), 'utf8').startsWith('"use strict";'), p).toBe(true);
     }
+  });
+
+  it('each program is ASCII text, read into a one-byte string', () => {
+    for (const p of PROGRAMS) expect(isAscii(readFileSync(join(ROOT, 'dist', 'bundle', `${p}.cjs`))), p).toBe(true);
   });
 
   it('loading a program loads no process, thread or hash module, and no program imports a module at run time', () => {
