@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/testdata.js';
@@ -42,9 +42,11 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
       for (const p of ${JSON.stringify(PROGRAMS)}) loadBundle(p);
       console.log(JSON.stringify(process.moduleLoadList.filter((m) => /\\b(child_process|worker_threads|crypto)$/.test(m))));`;
     // From a file: `node -e` itself loads node:crypto.
-    const file = join(mkdtempSync(join(tmpdir(), 'btfpost-load-')), 'probe.cjs');
+    const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
+    const file = join(dir, 'probe.cjs');
     writeFileSync(file, probe);
     const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
   });
