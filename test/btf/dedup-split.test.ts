@@ -3,7 +3,7 @@
 
 import { describe, it, expect } from 'vitest';
 import { Btf } from '../../src/btf/index.js';
-import { dedupBtf } from '../../src/btf/dedup/index.js';
+import { dedupBtf, savedBaseState } from '../../src/btf/dedup/index.js';
 import { dumpRawString } from '../../src/btf/dump/raw.js';
 import { buildBtf, INT_SIGNED, type TypeSpec } from '../helpers/btf-build.js';
 
@@ -185,5 +185,46 @@ describe('btf_dedup_split', () => {
     const out = dedupBtf(split);
     expect(out.count).toBe(0);
     expect(raw(out)).toBe(dedupedText);
+  });
+});
+
+describe('runs over one base', () => {
+  const makeBase = () => buildBtf([
+    ['INT', 'int', 4, INT_SIGNED], // [1]
+    ['PTR', 1], // [2]
+    ['STRUCT', 's1', 4, [['f1', 1, 0]]], // [3]
+  ]);
+  // A 'long' and a struct 's3' that no other split type matches: canonical, so added to the
+  // candidate table before the reference loop [6] <-> [7] stops the run.
+  const failing = (base: Btf) => buildBtf([
+    ['INT', 'long', 8, INT_SIGNED], // [4]
+    ['STRUCT', 's3', 8, [['f', 4, 0]]], // [5]
+    ['CONST', 7], // [6]
+    ['CONST', 6], // [7]
+  ], { base });
+  // The same 'long' and 's3' again, in other places.
+  const good = (base: Btf) => buildBtf([
+    ['STRUCT', 's4', 16, [['a', 5, 0], ['b', 6, 64]]], // [4]
+    ['INT', 'long', 8, INT_SIGNED], // [5]
+    ['STRUCT', 's3', 8, [['f', 5, 0]]], // [6]
+    ['INT', 'int', 4, INT_SIGNED], // [7]
+  ], { base });
+
+  /** The base's prepared candidate table, copied. */
+  const table = (base: Btf) => {
+    const t = savedBaseState(base).table;
+    return [t.keys, t.heads, t.epochs, t.nodeId, t.nodeNext, t.scalars].map((a) => Array.from(a));
+  };
+
+  it('a run that fails leaves the base as it was, for the next run', () => {
+    const base = makeBase();
+    const expected = raw(dedupBtf(good(makeBase())));
+    expect(raw(dedupBtf(good(base)))).toBe(expected);
+    const prepared = table(base);
+    expect(() => dedupBtf(failing(base))).toThrow(/loop/);
+    expect(table(base)).toEqual(prepared);
+    expect(raw(dedupBtf(good(base)))).toBe(expected);
+    expect(table(base)).toEqual(prepared);
+    expect(expected).toContain("STRUCT 's4' size=16 vlen=2\n\t'a' type_id=5 bits_offset=0\n\t'b' type_id=6 bits_offset=64");
   });
 });
