@@ -128,15 +128,13 @@ class Dedup {
     const baseWords = prep ? prep.words : 3;
     let inPlace = false;
     if (prep) {
-      // The base part of the records and offsets is never written, and the table is restored from
-      // the prepared one, so arrays left by the previous run over this base are reused.
+      // The run takes the base's arrays and candidate table, and gives them back as the base had
+      // them when it ends (see run).
       const ws = takeWorkspace(prep, baseWords + btf.wordLen, this.n + 1);
       this.workspace = ws;
       this.base = prep;
       this.all = ws.all;
       this.off = ws.off;
-      // The prepared table itself, rolled back to the base's when the run ends (see run).
-      prep.table.checkpoint();
       this.table = prep.table;
       this.baseNames = prep.names;
     } else {
@@ -168,10 +166,7 @@ class Dedup {
     try {
       return this.passes(wantMap);
     } finally {
-      if (this.workspace !== null && this.base !== null) {
-        this.base.table.rollback();
-        this.base.spare = this.workspace;
-      }
+      if (this.workspace !== null && this.base !== null) returnWorkspace(this.base, this.workspace);
       this.workspace = null;
     }
   }
@@ -862,8 +857,13 @@ interface Workspace {
   off: Uint32Array;
 }
 
-/** Arrays for a run over `prep` with room for `words` record words and `offs` offsets. */
+/**
+ * Arrays for a run over `prep` with room for `words` record words and `offs` offsets; the run adds
+ * its types to `prep.table` from now on (see returnWorkspace). The base part of the records and
+ * offsets is never written, so the arrays of the previous run over this base are reused.
+ */
 function takeWorkspace(prep: BaseState, words: number, offs: number): Workspace {
+  prep.table.checkpoint();
   const ws = prep.spare;
   prep.spare = null;
   if (ws === null) {
@@ -876,6 +876,12 @@ function takeWorkspace(prep: BaseState, words: number, offs: number): Workspace 
   if (ws.all.length < words) ws.all = grownCopy(prep.all, prep.words, words);
   if (ws.off.length < offs) ws.off = grownCopy(prep.off, prep.types, offs);
   return ws;
+}
+
+/** After a run over `prep`, however it ended: its table as prepared again, `ws` kept for the next run. */
+function returnWorkspace(prep: BaseState, ws: Workspace): void {
+  prep.table.rollback();
+  prep.spare = ws;
 }
 
 /** A new array of at least `n` elements (with a quarter more room) starting with the first `keep` of `src`. */
