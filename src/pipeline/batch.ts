@@ -12,6 +12,17 @@ import type { BatchModuleResult, BatchReport } from './batch-schema.js';
 /** V8 flags of worker processes. */
 const WORKER_V8_FLAGS = ['--single-threaded'];
 
+/**
+ * A worker process's environment: this process's, without NODE_EXTRA_CA_CERTS. Nothing here makes
+ * a TLS connection, and Node would parse the certificates it names at the start of every worker
+ * (as bin/btfpost spares its own process).
+ */
+function workerEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
 const MODULE_RE = /\.ko(\.xz|\.zst|\.gz)?$/;
 
 /** Every module file under the given files and directories, sorted, each once. */
@@ -69,7 +80,7 @@ export async function runBatch(files: readonly string[], settings: BatchSettings
         let ended = false;
         // Processes rather than threads: with one job per core, V8's own helper threads (concurrent
         // marking and compilation) only compete with the other jobs, so each worker runs without them.
-        const w = fork(worker, [], { execArgv: [...WORKER_V8_FLAGS], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        const w = fork(worker, [], { execArgv: [...WORKER_V8_FLAGS], env: workerEnv(), serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
         const feed = () => {
           if (next >= files.length) {
             current = -1;
