@@ -23,7 +23,7 @@ reference() {
   done"
 }
 ours() {
-  /usr/bin/time -f "%e %M" -o "$W/t.ours" node "$HERE/bin/btfpost" batch "$W/ours" -B "$K/vmlinux.btf" --distilled-base --strip-signature --jobs 2 --report "$W/report.json" || true
+  /usr/bin/time -f "%e %M" -o "$W/t.ours" "$HERE/bin/btfpost" batch "$W/ours" -B "$K/vmlinux.btf" --distilled-base --strip-signature --jobs 2 --report "$W/report.json" || true
 }
 for r in $(seq "$ROUNDS"); do
   rm -rf "$W/ours" "$W/ref"; cp -r "$W/orig" "$W/ours"; cp -r "$W/orig" "$W/ref"

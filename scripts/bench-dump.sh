@@ -17,7 +17,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$FILE" ] || { echo "no such file: $FILE" >&2; exit 2; }
 [ -f "$ROOT/dist/btf/dump/raw.js" ] || { echo "dist/btf/dump/raw.js missing: run npm run build" >&2; exit 2; }
 
-ours() { node "$ROOT/bin/btfpost" dump "$FILE" > /dev/null; }
+ours() { "$ROOT/bin/btfpost" dump "$FILE" > /dev/null; }
 theirs() { "$BPFTOOL" btf dump file "$FILE" format raw > /dev/null; }
 
 # Same output first, or the timing means nothing.

@@ -3,7 +3,7 @@
 # base, same number of threads, interleaved runs, medians. Usage: scripts/bench-encode.sh [RUNS] [MODULE...]
 # (default modules: tcp_bbr nf_conntrack ext4 btrfs i915 from the corpus dbg-modules, one thread
 # each; JOBS=2 runs them with -j2 for both; VMLINUX=1 adds the 6.12 vmlinux-dwarf with -j2 for
-# both, no base).
+# both, no base). btfpost runs as a command (bin/btfpost), as users and kbuild run it.
 set -euo pipefail
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
@@ -19,7 +19,7 @@ one() { # LABEL JOBS FILE BASEARGS...
   for i in $(seq "$RUNS"); do
     /usr/bin/time -f '%e %M' -o "$T/p" env LLVM_OBJCOPY=objcopy "$PAHOLE" "-j$j" --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust "$@" --btf_encode_detached="$T/p.btf" "$f" >/dev/null 2>&1
     cat "$T/p" >> "$T/$label.pahole"
-    /usr/bin/time -f '%e %M' -o "$T/o" node "$HERE/bin/btfpost" encode "$f" -j "$j" --btf_features=$FEAT --lang_exclude=rust "$@" --detached "$T/o.btf" >/dev/null 2>&1
+    /usr/bin/time -f '%e %M' -o "$T/o" "$HERE/bin/btfpost" encode "$f" -j "$j" --btf_features=$FEAT --lang_exclude=rust "$@" --detached "$T/o.btf" >/dev/null 2>&1
     cat "$T/o" >> "$T/$label.ours"
   done
   local p o pm om

@@ -57,7 +57,7 @@ KRESOLVE=$C/kroot/usr/lib/linux-kbuild-6.12.117+deb12/tools/bpf/resolve_btfids/r
 PAHOLE130=$TOOLS/bin/pahole-1.30
 VMLINUX_BTF=$C/vmlinux.btf
 SNIPPET=$HERE/kbuild-snippets/btfpost.mk
-BTFPOST="node $HERE/bin/btfpost"
+BTFPOST="$HERE/bin/btfpost"
 
 for f in "$KROOT/Makefile" "$KRESOLVE" "$PAHOLE130" "$VMLINUX_BTF" "$C/vmlinux"; do
   [ -e "$f" ] || { echo "kbuild-build.sh: missing $f" >&2; exit 2; }
