@@ -11,6 +11,7 @@ import type { ChunkJob } from './worker.js';
 import type { Worker } from 'node:worker_threads';
 import { serializeBtf } from '../btf/wire/serialize.js';
 import { noFeatures, type EncodeFeatures } from './features.js';
+import { smallInputTuning } from '../common/compiler-tuning.js';
 import { collectGarbage } from '../common/gc.js';
 import { workerThreads } from '../common/lazy-builtin.js';
 import { sharedCopy } from '../common/typed-arrays.js';
@@ -98,8 +99,27 @@ export function languageCodes(list: ReadonlyArray<string | number>): number[] {
  *   malformed ELF, BtfError when deduplication fails.
  */
 export function encodeBtf(elf: ElfFile, opts: EncodeOptions = {}): EncodeResult {
-  const { raw, stats } = encodeRaw(elf, opts);
-  return { btf: deduplicated(raw, elf.fileName, opts), stats };
+  const end = tuningFor(elf);
+  try {
+    const { raw, stats } = encodeRaw(elf, opts);
+    return { btf: deduplicated(raw, elf.fileName, opts), stats };
+  } finally {
+    end();
+  }
+}
+
+/**
+ * V8's optimizer settings for encoding `elf` and deduplicating the result (see compiler-tuning.ts):
+ * those of a small input when its .debug_info, as stored, is smaller than PARALLEL_MIN_BYTES (the
+ * inputs encoded in one thread). Returns what ends them.
+ */
+function tuningForInput(input: { elf: ElfFile | null }): () => void {
+  return input.elf ? tuningFor(input.elf) : () => {};
+}
+
+function tuningFor(elf: ElfFile): () => void {
+  const info = elf.sectionByName('.debug_info');
+  return info !== undefined && info.size < PARALLEL_MIN_BYTES ? smallInputTuning() : () => {};
 }
 
 /** The encoder's raw output deduplicated in place (it is not used again), unless `noDedup`. */
@@ -131,8 +151,13 @@ function encodeRaw(elf: ElfFile, opts: EncodeOptions, owned = false, opened?: Dw
  * runs cannot be merged exactly (the first run chose no array index type).
  */
 export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & ParallelOptions): Promise<EncodeResult> {
-  const { raw, stats } = await encodeRawParallel(elf, opts);
-  return { btf: deduplicated(raw, elf.fileName, opts), stats };
+  const end = tuningFor(elf);
+  try {
+    const { raw, stats } = await encodeRawParallel(elf, opts);
+    return { btf: deduplicated(raw, elf.fileName, opts), stats };
+  } finally {
+    end();
+  }
 }
 
 /**
@@ -144,9 +169,17 @@ export async function encodeBtfParallel(elf: ElfFile, opts: EncodeOptions & Para
 export async function encodeBtfFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & Partial<ParallelOptions>): Promise<EncodeResult> {
   const fileName = input.elf?.fileName;
   const size = input.elf?.fileBytes.length ?? 0;
-  const { raw, stats } = await rawFrom(input, opts);
-  if (size >= RECLAIM_INPUT_BYTES) collectGarbage();
-  return { btf: deduplicated(raw, fileName, opts), stats };
+  // Decided in a function of its own: a register of this async function's frame, kept over each
+  // await, would otherwise hold on to the ELF that rawFrom hands over (for i915.ko, 60 MB more at
+  // the peak).
+  const end = tuningForInput(input);
+  try {
+    const { raw, stats } = await rawFrom(input, opts);
+    if (size >= RECLAIM_INPUT_BYTES) collectGarbage();
+    return { btf: deduplicated(raw, fileName, opts), stats };
+  } finally {
+    end();
+  }
 }
 
 /** Inputs from this size on are reclaimed before deduplication (see encodeBtfFrom). */
