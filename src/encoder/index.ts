@@ -108,15 +108,16 @@ export function encodeBtf(elf: ElfFile, opts: EncodeOptions = {}): EncodeResult 
   }
 }
 
+/** tuningFor the ELF of `input`, if it still has one. */
+function tuningForInput(input: { elf: ElfFile | null }): () => void {
+  return input.elf ? tuningFor(input.elf) : () => {};
+}
+
 /**
  * V8's optimizer settings for encoding `elf` and deduplicating the result (see compiler-tuning.ts):
  * those of a small input when its .debug_info, as stored, is smaller than PARALLEL_MIN_BYTES (the
  * inputs encoded in one thread). Returns what ends them.
  */
-function tuningForInput(input: { elf: ElfFile | null }): () => void {
-  return input.elf ? tuningFor(input.elf) : () => {};
-}
-
 function tuningFor(elf: ElfFile): () => void {
   const info = elf.sectionByName('.debug_info');
   return info !== undefined && info.size < PARALLEL_MIN_BYTES ? smallInputTuning() : () => {};
