@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cachedDataVersionTag } from 'node:v8';
 import { gunzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +45,8 @@ if (process.argv[2] === '--train') {
   const [name, dir] = process.argv.slice(3);
   const { loadBundle, codeCacheFile } = await import(join(root, 'bin', 'load-bundle.js'));
   const { exports, script, source } = loadBundle(name);
+  // V8 takes a cache only under the flags it was made with: those of a fresh process, as here.
+  const flags = cachedDataVersionTag();
   if (dir) {
     const f = { dir, ko: join(dir, 'in.ko'), base: join(dir, 'vmlinux.btf') };
     for (const args of workloads(name, f)) {
@@ -51,6 +54,7 @@ if (process.argv[2] === '--train') {
       if (code !== 0) throw new Error(`${name} ${args.join(' ')}: exit ${code}`);
     }
   }
+  if (cachedDataVersionTag() !== flags) throw new Error(`${name}: V8's flags changed while training; a fresh process would refuse this cache`);
   writeFileSync(join(root, 'dist', 'bundle', `${name}.cjs.cache`), codeCacheFile(source, script.createCachedData()));
 } else {
   // A program without a cache works the same, only starts slower: a failure here is reported and
@@ -68,9 +72,10 @@ if (process.argv[2] === '--train') {
       writeFileSync(join(dir, 'vmlinux.btf'), gunzipSync(readFileSync(base)));
     }
     for (const name of Object.keys(PROGRAMS)) {
-      // The base cache of these runs stays in the temporary directory.
+      // The base cache of these runs stays in the temporary directory. V8's flags stay as a fresh
+      // process has them (see src/common/compiler-tuning.ts).
       const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--train', name, ...(example ? [dir] : [])], {
-        stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BTFPOST_CACHE_DIR: join(dir, 'cache') },
+        stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BTFPOST_CACHE_DIR: join(dir, 'cache'), BTFPOST_COMPILER_TUNING: '0' },
       });
       if (r.status !== 0) warn(`no cache for ${name}: its training run failed (exit ${r.status ?? r.signal})`);
     }

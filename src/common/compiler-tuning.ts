@@ -7,6 +7,10 @@
 // inlining, those compiles cost less and land sooner. A large input (i915.ko, a vmlinux) runs long enough for
 // the better-inlined code to pay off: a vmlinux is about 10% slower with the small budget, so it
 // keeps V8's default. The budget only steers the optimizer: the code computes the same either way.
+//
+// BTFPOST_COMPILER_TUNING=0 turns this off. The build's code cache runs (scripts/code-cache.mjs)
+// do: V8 takes a code cache only under the flags it was made with, so theirs must be made under the
+// flags a fresh process has, and what is put back here is V8's default as this module knows it.
 
 import { v8 } from './lazy-builtin.js';
 
@@ -21,17 +25,17 @@ let active = 0;
 /**
  * Use the small input's inlining budget until the returned function is called (once per call of
  * this one; overlapping uses keep it until the last ends). Nothing changes when Node was started
- * with its own value for the flag.
+ * with its own value for the flag, or with BTFPOST_COMPILER_TUNING=0.
  */
 export function smallInputTuning(): () => void {
+  if (process.env.BTFPOST_COMPILER_TUNING === '0') return () => {};
   if (process.execArgv.some((a) => a.replace(/_/g, '-').startsWith(`--${FLAG}`))) return () => {};
   if (active++ === 0) setBudget(SMALL_INPUT);
   let ended = false;
   return () => {
     if (ended) return;
     ended = true;
-    // Back to V8's own value, so that flags are as the process started: a V8 code cache made
-    // afterwards (scripts/code-cache.mjs makes them after encoding) is taken by a fresh process.
+    // Back to V8's own value, for whatever this process runs next.
     if (--active === 0) setBudget(V8_DEFAULT);
   };
 }

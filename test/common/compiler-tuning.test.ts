@@ -1,6 +1,6 @@
-// The small input's inlining budget is set while a small input is encoded and put back after, so
-// that V8's flags are as the process started: a code cache made then (the build makes the
-// programs' caches right after encoding) must be taken by a fresh process. V8 takes a code cache
+// The small input's inlining budget is set while a small input is encoded and put back after,
+// and not at all where Node was given its own or BTFPOST_COMPILER_TUNING=0 says so (the build's
+// code cache runs, whose caches must carry the flags of a fresh process). V8 takes a code cache
 // only under the flags it was made with, which makes the flags observable here.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -54,6 +54,21 @@ describe('inlining budget for small inputs', () => {
     const cut = new Uint8Array(ko);
     cut.fill(0xff, info.offset + 11, info.offset + info.size);
     expect(() => encodeBtf(parseElf(cut), { features })).toThrow();
+    expect(asStarted()).toBe(true);
+  });
+
+  it('is left alone with BTFPOST_COMPILER_TUNING=0', () => {
+    const asStarted = probe();
+    const before = process.env.BTFPOST_COMPILER_TUNING;
+    process.env.BTFPOST_COMPILER_TUNING = '0';
+    try {
+      const end = smallInputTuning();
+      expect(asStarted()).toBe(true);
+      end();
+    } finally {
+      if (before === undefined) delete process.env.BTFPOST_COMPILER_TUNING;
+      else process.env.BTFPOST_COMPILER_TUNING = before;
+    }
     expect(asStarted()).toBe(true);
   });
 
