@@ -1,5 +1,7 @@
 // The candidate table of dedup: hash → canonical candidates, visited in libbpf's order.
 
+import { grownInt32 } from '../../common/typed-arrays.js';
+
 /** A CandidateTable's contents; see CandidateTable.state. */
 export interface CandidateTableState {
   keys: Uint32Array;
@@ -38,10 +40,10 @@ export class CandidateTable {
   /** While a checkpoint is open: the table as it was then (its arrays, which rollback restores). */
   private saved: Saved | null = null;
   /** Slots changed in `saved`'s arrays since the checkpoint, four words each: slot, key, head, epoch. */
-  private slotLog: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private slotLog: Int32Array<ArrayBuffer> = new Int32Array(256);
   private slotLogLen = 0;
   /** Links of `saved`'s nodes changed since the checkpoint, two words each: node, next. */
-  private linkLog: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private linkLog: Int32Array<ArrayBuffer> = new Int32Array(256);
   private linkLogLen = 0;
 
   constructor(expected = 64) {
@@ -100,7 +102,7 @@ export class CandidateTable {
   /** Log slot `s` before it changes, when it is in the checkpoint's arrays (not after a rehash). */
   private logSlot(s: number): void {
     if (this.saved === null || this.keys !== this.saved.keys) return;
-    if (this.slotLogLen + 4 > this.slotLog.length) this.slotLog = grownLog(this.slotLog, this.slotLogLen + 4);
+    if (this.slotLogLen + 4 > this.slotLog.length) this.slotLog = grownInt32(this.slotLog, this.slotLogLen + 4);
     const l = this.slotLog;
     const at = this.slotLogLen;
     l[at] = s;
@@ -113,7 +115,7 @@ export class CandidateTable {
   /** Log the link of node `nd` before it changes, when it is one of the checkpoint's nodes. */
   private logLink(nd: number): void {
     if (this.saved === null || nd >= this.saved.nodes || this.nodeNext !== this.saved.nodeNext) return;
-    if (this.linkLogLen + 2 > this.linkLog.length) this.linkLog = grownLog(this.linkLog, this.linkLogLen + 2);
+    if (this.linkLogLen + 2 > this.linkLog.length) this.linkLog = grownInt32(this.linkLog, this.linkLogLen + 2);
     this.linkLog[this.linkLogLen] = nd;
     this.linkLog[this.linkLogLen + 1] = this.nodeNext[nd];
     this.linkLogLen += 2;
@@ -282,13 +284,6 @@ interface Saved {
   size: number;
   cap: number;
   epoch: number;
-}
-
-/** A log array with room for at least `n` words, keeping `log`'s. */
-function grownLog(log: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  const a = new Int32Array(Math.max(256, n * 2));
-  a.set(log);
-  return a;
 }
 
 /** Mix a word into a running 32-bit hash. */
