@@ -4,6 +4,9 @@
 # (default modules: tcp_bbr nf_conntrack ext4 btrfs i915 from the corpus dbg-modules, one thread
 # each; JOBS=2 runs them with -j2 for both; VMLINUX=1 adds the 6.12 vmlinux-dwarf with -j2 for
 # both, no base). btfpost runs as a command (bin/btfpost), as users and kbuild run it.
+# The first line is the floor under every btfpost figure on this machine: Node starting and exiting
+# (`node -e 0`, without NODE_EXTRA_CA_CERTS, as bin/ starts it) and btfpost starting with its
+# compiled program (`btfpost --version`), medians of as many runs.
 set -euo pipefail
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
@@ -27,6 +30,18 @@ one() { # LABEL JOBS FILE BASEARGS...
   pm=$(cut -d' ' -f2 "$T/$label.pahole" | median); om=$(cut -d' ' -f2 "$T/$label.ours" | median)
   printf '%-14s -j%s  pahole %6.2f s %5d MB   btfpost %6.2f s %5d MB   ratio %.2f\n' "$label" "$j" "$p" $((pm / 1024)) "$o" $((om / 1024)) "$(echo "$o / $p" | bc -l)"
 }
+floor() {
+  for i in $(seq "$RUNS"); do
+    /usr/bin/time -f '%e %M' -o "$T/f" env -u NODE_EXTRA_CA_CERTS node -e 0
+    cat "$T/f" >> "$T/floor.node"
+    /usr/bin/time -f '%e %M' -o "$T/f" "$HERE/bin/btfpost" --version >/dev/null
+    cat "$T/f" >> "$T/floor.btfpost"
+  done
+  printf 'floor               node -e 0 %6.2f s %5d MB   btfpost --version %6.2f s %5d MB\n' \
+    "$(cut -d' ' -f1 "$T/floor.node" | median)" $(($(cut -d' ' -f2 "$T/floor.node" | median) / 1024)) \
+    "$(cut -d' ' -f1 "$T/floor.btfpost" | median)" $(($(cut -d' ' -f2 "$T/floor.btfpost" | median) / 1024))
+}
+floor
 for m in $MODS; do
   f=$(find "$K/dbg-modules" -name "$m.ko" | head -1)
   one "$m" "${JOBS:-1}" "$f" --btf_base "$K/vmlinux.btf"
