@@ -2,7 +2,8 @@
 // kept on disk per base content. Each process that encodes a module over a vmlinux (kbuild runs
 // one per module) then reads it instead of computing it: ~0.08 s of a ~0.5 s run on a small module.
 
-import { mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { utimesSync } from 'node:fs';
+import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { adoptBaseState, savedBaseState } from './dedup/index.js';
@@ -92,7 +93,12 @@ async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResu
   const key = contentKey(base);
   const path = join(dir, `${key.toString('hex')}.bin`);
   if (await adoptEntry(base, path, key)) {
-    await utimes(path, new Date(), new Date()).catch(() => undefined);
+    try {
+      // Marks the entry used (eviction keeps the latest); synchronous, like the reads (see elf/file-read.ts).
+      utimesSync(path, new Date(), new Date());
+    } catch {
+      // A cache entry that cannot be touched is still good this time.
+    }
     return 'hit';
   }
   try {

@@ -2,7 +2,7 @@
 
 import { BtfError, BtfpostError, withFile } from '../common/errors.js';
 import { hasElfMagic, parseElf, type ElfFile } from '../elf/index.js';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readMaybeCompressed } from '../elf/compress-file.js';
 import { readElfSparse } from '../elf/sparse.js';
 import type { Btf } from './model/btf.js';
@@ -80,7 +80,7 @@ export function btfFromElf(elf: ElfFile, file: string, opts: { base?: Btf | null
  * hundreds of MB, its .BTF a few).
  */
 export async function loadBtfFile(path: string, opts: LoadBtfOptions = {}): Promise<LoadedBtf> {
-  if (await startsWithElfMagic(path)) {
+  if (startsWithElfMagic(path)) {
     const { elf } = await readElfSparse(path, { section: (s) => s.name === '.BTF' || (DISTILLED_BASE_SECTIONS as readonly string[]).includes(s.name) });
     try {
       return btfFromElf(elf, path, { base: opts.base, relocate: opts.relocate !== false });
@@ -94,15 +94,14 @@ export async function loadBtfFile(path: string, opts: LoadBtfOptions = {}): Prom
 }
 
 /** Whether the file starts with the ELF magic (false when it cannot be read: the caller reports that). */
-async function startsWithElfMagic(path: string): Promise<boolean> {
+function startsWithElfMagic(path: string): boolean {
   try {
-    const fh = await open(path, 'r');
+    const fd = openSync(path, 'r');
     try {
       const head = new Uint8Array(4);
-      const { bytesRead } = await fh.read(head, 0, 4, 0);
-      return bytesRead === 4 && hasElfMagic(head);
+      return readSync(fd, head, 0, 4, 0) === 4 && hasElfMagic(head);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   } catch {
     return false;

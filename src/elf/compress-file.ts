@@ -1,10 +1,11 @@
 // Reading and writing kernel modules compressed with xz, zstd or gzip, recognised by magic bytes.
 
-import { open } from 'node:fs/promises';
+import { closeSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
-import { BtfpostError, ElfError, readError } from '../common/errors.js';
+import { BtfpostError, ElfError } from '../common/errors.js';
 import { childProcess } from '../common/lazy-builtin.js';
+import { fileStats, openForReading, readFully } from './file-read.js';
 import { concatChunks, writeFileAtomic, type AtomicWriteOptions } from './write.js';
 
 /** How a file is compressed. */
@@ -78,26 +79,19 @@ async function readInto(path: string, scratch: { buf: Uint8Array }): Promise<Uin
 
 /**
  * Read all of `path` into the array `alloc(size)` returns (at least `size` long, e.g. backed by a
- * reused buffer or a SharedArrayBuffer) and return the part that was filled.
+ * reused buffer or a SharedArrayBuffer) and return the part that was filled. Read with synchronous
+ * calls (see file-read.ts); a failure still comes as a rejection.
  * @throws BtfpostError ('io') naming the file when it cannot be opened or read.
  */
 export async function readWholeInto(path: string, alloc: (size: number) => Uint8Array): Promise<Uint8Array> {
-  const fail = (e: unknown): never => {
-    throw readError(path, e);
-  };
-  const fh = await open(path, 'r').catch(fail);
+  const fd = openForReading(path);
   try {
-    const size = (await fh.stat().catch(fail)).size;
+    const size = fileStats(fd, path).size;
     const buf = alloc(size);
-    let off = 0;
-    while (off < size) {
-      const { bytesRead } = await fh.read(buf, off, size - off, off).catch(fail);
-      if (bytesRead === 0) break;
-      off += bytesRead;
-    }
-    return buf.subarray(0, off);
+    const n = readFully(fd, buf, 0, size, path);
+    return buf.subarray(0, n);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 

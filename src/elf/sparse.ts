@@ -1,9 +1,10 @@
 // Reading only some sections of a large ELF from disk (a vmlinux is hundreds of MB; its .BTF is a few).
 
-import { open } from 'node:fs/promises';
-import { BtfpostError, readError } from '../common/errors.js';
+import { closeSync, openSync } from 'node:fs';
+import { BtfpostError } from '../common/errors.js';
 import { EI_CLASS, EI_DATA, ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, SHT_SYMTAB } from './constants.js';
 import { hasElfMagic, parseElf, type ElfFile, type ElfSection } from './file.js';
+import { fileStats, readFully } from './file-read.js';
 import { SectionsOnDisk } from './on-disk.js';
 
 /** An ELF read sparsely: `bytes` has the file's length, but only the parts asked for were read. */
@@ -41,30 +42,24 @@ export interface SparseWants {
  * @throws BtfpostError ('io') when the file cannot be read; ElfError for malformed headers.
  */
 export async function readElfSparse(path: string, wants: SparseWants): Promise<SparseElf> {
-  let fh;
+  // Synchronous calls (see file-read.ts): a module's sparse read is a few dozen of them.
+  let fd: number;
   try {
-    fh = await open(path, 'r');
+    fd = openSync(path, 'r');
   } catch (e) {
     throw new BtfpostError('io', `cannot open: ${(e as Error).message}`, { file: path }, { cause: e });
   }
-  const fail = (e: unknown): never => {
-    throw readError(path, e);
-  };
   try {
-    const st = await fh.stat().catch(fail);
+    const st = fileStats(fd, path);
     const size = st.size;
     const bytes = wants.alloc ? wants.alloc(size) : new Uint8Array(size);
-    const read = async (off: number, len: number) => {
+    const read = (off: number, len: number) => {
       const end = Math.min(size, off + len);
-      let p = Math.max(0, off);
-      while (p < end) {
-        const { bytesRead } = await fh.read(bytes, p, end - p, p).catch(fail);
-        if (bytesRead <= 0) break;
-        p += bytesRead;
-      }
+      const p = Math.max(0, off);
+      if (p < end) readFully(fd, bytes, p, end - p, path);
     };
-    await read(0, 64);
-    if (wants.tail) await read(size - wants.tail, wants.tail);
+    read(0, 64);
+    if (wants.tail) read(size - wants.tail, wants.tail);
     // Locate the section header table from the ELF header (parseElf validates it afterwards).
     const cls = bytes[EI_CLASS];
     const data = bytes[EI_DATA];
@@ -78,17 +73,17 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
       let shnum = dv.getUint16(is64 ? 60 : 48, le);
       if (shoff > 0 && shoff < size) {
         if (shnum === 0) {
-          await read(shoff, shentsize);
+          read(shoff, shentsize);
           shnum = Math.min(Number(is64 ? dv.getBigUint64(shoff + 32, le) : BigInt(dv.getUint32(shoff + 20, le))), Math.floor((size - shoff) / Math.max(1, shentsize)));
         }
-        await read(shoff, shnum * shentsize);
+        read(shoff, shnum * shentsize);
       }
     }
     // First pass: headers only, to find the section name table.
     let elf = parseElf(bytes, path);
     if (elf.shstrndx !== 0) {
       const s = elf.sections[elf.shstrndx];
-      await read(s.offset, s.fileSize);
+      read(s.offset, s.fileSize);
       elf = parseElf(bytes, path);
     }
     const later: number[] = [];
@@ -100,16 +95,16 @@ export async function readElfSparse(path: string, wants: SparseWants): Promise<S
         continue;
       }
       if (!want) continue;
-      await read(s.offset, s.fileSize);
+      read(s.offset, s.fileSize);
       if (s.type === SHT_SYMTAB && s.link !== 0 && s.link < elf.sections.length) {
         const str = elf.sections[s.link];
-        await read(str.offset, str.fileSize);
+        read(str.offset, str.fileSize);
       }
     }
     const onDisk = later.length === 0 ? null : new SectionsOnDisk({ path, dev: st.dev, ino: st.ino, size, mtimeMs: st.mtimeMs, sections: later });
     return { elf: parseElf(bytes, path, { onDisk }), bytes, size };
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 

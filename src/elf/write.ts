@@ -1,6 +1,6 @@
 // The ELF writer: applies an edit plan (replace, add, remove, patch sections) to a parsed file, and writes files atomically.
 
-import * as fsp from 'node:fs/promises';
+import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BtfpostError, ElfError } from '../common/errors.js';
 import { alignUp, TWO32 } from './bytes.js';
@@ -638,13 +638,25 @@ function findCString(table: Uint8Array, name: Uint8Array): number {
   return -1;
 }
 
-/** File-system calls used by `writeFileAtomic`; tests may replace them to inject failures. */
+/**
+ * File-system calls used by `writeFileAtomic` (node:fs's synchronous ones by default); tests may
+ * replace them to inject failures. `sync` is the new file's fsync.
+ */
 export interface AtomicWriteFs {
-  stat: typeof fsp.stat;
-  open: typeof fsp.open;
-  rename: typeof fsp.rename;
-  unlink: typeof fsp.unlink;
+  stat: (path: string) => { mode: number };
+  open: (path: string, flags: string, mode: number) => number;
+  write: (fd: number, buf: Uint8Array, offset: number, length: number, position: number) => number;
+  chmod: (fd: number, mode: number) => void;
+  sync: (fd: number) => void;
+  close: (fd: number) => void;
+  rename: (from: string, to: string) => void;
+  unlink: (path: string) => void;
 }
+
+const NODE_FS: AtomicWriteFs = {
+  stat: fs.statSync, open: fs.openSync, write: fs.writeSync, chmod: fs.fchmodSync, sync: fs.fsyncSync,
+  close: fs.closeSync, rename: fs.renameSync, unlink: fs.unlinkSync,
+};
 
 /** Options for `writeFileAtomic`. */
 export interface AtomicWriteOptions {
@@ -663,47 +675,51 @@ export interface AtomicWriteOptions {
  * Write `bytes` to `path` atomically: a temporary file in the same directory is written (and
  * fsynced with `sync`), given the original's mode and renamed over the original. On any error the
  * temporary file is removed, the original is left untouched and a `BtfpostError` with code 'io' is
- * thrown.
+ * thrown (as a rejection). The calls are synchronous, as the readers' are (see file-read.ts).
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[], opts: AtomicWriteOptions = {}): Promise<void> {
+  writeFileAtomicSync(path, data, opts);
+}
+
+function writeFileAtomicSync(path: string, data: Uint8Array | readonly Uint8Array[], opts: AtomicWriteOptions): void {
   const chunks = data instanceof Uint8Array ? [data] : data;
-  const fs: AtomicWriteFs = { stat: fsp.stat, open: fsp.open, rename: fsp.rename, unlink: fsp.unlink, ...opts.fs };
+  const io: AtomicWriteFs = { ...NODE_FS, ...opts.fs };
   const dir = dirname(path);
   // Opened exclusively below, so the name needs only to be unlikely to exist (without node:crypto,
   // which most runs never load otherwise).
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let mode: number | undefined;
   try {
-    mode = (await fs.stat(path)).mode & 0o7777;
+    mode = io.stat(path).mode & 0o7777;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new BtfpostError('io', `cannot stat: ${(e as Error).message}`, { file: path }, { cause: e });
   }
   let created = false;
   try {
-    const fh = await fs.open(tmp, 'wx', mode ?? 0o666);
+    const fd = io.open(tmp, 'wx', mode ?? 0o666);
     created = true;
     try {
       let pos = 0;
       for (const bytes of chunks) {
         let off = 0;
         while (off < bytes.length) {
-          const { bytesWritten } = await fh.write(bytes, off, bytes.length - off, pos + off);
-          if (bytesWritten <= 0) throw new Error('short write');
-          off += bytesWritten;
+          const written = io.write(fd, bytes, off, bytes.length - off, pos + off);
+          if (written <= 0) throw new Error('short write');
+          off += written;
         }
         pos += bytes.length;
       }
-      if (mode !== undefined) await fh.chmod(mode);
-      if (opts.sync) await fh.sync();
+      if (mode !== undefined) io.chmod(fd, mode);
+      if (opts.sync) io.sync(fd);
     } finally {
-      await fh.close();
+      io.close(fd);
     }
-    await fs.rename(tmp, path);
+    io.rename(tmp, path);
     created = false;
   } catch (e) {
     if (created) {
       try {
-        await fs.unlink(tmp);
+        io.unlink(tmp);
       } catch {
         // Nothing more can be done; the original is untouched either way.
       }
@@ -712,11 +728,11 @@ export async function writeFileAtomic(path: string, data: Uint8Array | readonly 
   }
   if (!opts.sync) return;
   try {
-    const dh = await fsp.open(dir, 'r');
+    const dfd = fs.openSync(dir, 'r');
     try {
-      await dh.sync();
+      fs.fsyncSync(dfd);
     } finally {
-      await dh.close();
+      fs.closeSync(dfd);
     }
   } catch {
     // Directory fsync is best effort (not supported everywhere).

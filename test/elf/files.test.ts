@@ -1,11 +1,10 @@
 // File-level helpers: atomic writes (with injected failures) and reading/writing xz, zstd and gzip modules.
 
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import * as fsp from 'node:fs/promises';
+import { chmodSync, existsSync, fsyncSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BtfpostError, ElfError } from '../../src/common/errors.js';
-import { compressBytes, decompressBytes, detectCompression, parseElf, readMaybeCompressed, writeFileAtomic, writeMaybeCompressed } from '../../src/elf/index.js';
+import { compressBytes, decompressBytes, detectCompression, parseElf, readElfSparse, readMaybeCompressed, readWholeInto, writeFileAtomic, writeMaybeCompressed } from '../../src/elf/index.js';
 import { FIXTURES, fixture, hasTool, tempDir } from './helpers.js';
 
 describe('writeFileAtomic', () => {
@@ -45,16 +44,9 @@ describe('writeFileAtomic', () => {
           throw Object.assign(new Error(`injected ${step} failure`), { code: 'EIO' });
         };
         const fs =
-          step === 'rename'
-            ? { rename: async () => fail() }
-            : {
-                open: async (path: Parameters<typeof fsp.open>[0], flags?: Parameters<typeof fsp.open>[1], mode?: Parameters<typeof fsp.open>[2]) => {
-                  const fh = await fsp.open(path, flags, mode);
-                  if (step === 'write') fh.write = (async () => fail()) as unknown as typeof fh.write;
-                  else fh.sync = async () => fail();
-                  return fh;
-                },
-              };
+          step === 'rename' ? { rename: () => fail() }
+          : step === 'write' ? { write: () => fail() }
+          : { sync: () => fail() };
         let err: unknown;
         try {
           await writeFileAtomic(p, new TextEncoder().encode('replacement that must not land'), { fs, sync: true });
@@ -78,13 +70,7 @@ describe('writeFileAtomic', () => {
       const p = join(t.dir, 'mod.ko');
       writeFileSync(p, 'original');
       let syncs = 0;
-      const fs = {
-        open: async (path: Parameters<typeof fsp.open>[0], flags?: Parameters<typeof fsp.open>[1], mode?: Parameters<typeof fsp.open>[2]) => {
-          const fh = await fsp.open(path, flags, mode);
-          fh.sync = async () => { syncs++; };
-          return fh;
-        },
-      };
+      const fs = { sync: (fd: number) => { syncs++; fsyncSync(fd); } };
       await writeFileAtomic(p, new TextEncoder().encode('new'), { fs });
       expect(readFileSync(p, 'utf8')).toBe('new');
       expect(syncs).toBe(0);
@@ -101,6 +87,81 @@ describe('writeFileAtomic', () => {
     const t = tempDir();
     try {
       await expect(writeFileAtomic(join(t.dir, 'missing', 'x.o'), new Uint8Array(1))).rejects.toBeInstanceOf(BtfpostError);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('file reads', () => {
+  it('readWholeInto fills the array it is given and returns the part read', async () => {
+    const t = tempDir();
+    try {
+      const p = join(t.dir, 'f.bin');
+      writeFileSync(p, Buffer.from([9, 8, 7, 6, 5]));
+      let asked = -1;
+      const got = await readWholeInto(p, (size) => {
+        asked = size;
+        return new Uint8Array(size + 3).fill(0xff);
+      });
+      expect(asked).toBe(5);
+      expect([...got]).toEqual([9, 8, 7, 6, 5]);
+      expect(got.buffer.byteLength).toBe(8);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  // The reads are synchronous calls inside, but callers chain on the promise: a failure must come
+  // as a rejection, never as an exception from the call itself.
+  it('readWholeInto and readElfSparse reject, naming the file, for a missing file and for a directory', async () => {
+    const t = tempDir();
+    try {
+      const missing = join(t.dir, 'missing.ko');
+      for (const call of [
+        () => readWholeInto(missing, (n) => new Uint8Array(n)),
+        () => readWholeInto(t.dir, (n) => new Uint8Array(n)),
+        () => readElfSparse(missing, { section: () => true }),
+        () => readElfSparse(t.dir, { section: () => true }),
+      ]) {
+        let pending: Promise<unknown> | undefined;
+        expect(() => { pending = call(); }).not.toThrow();
+        const err = await pending!.then(() => null, (e: unknown) => e);
+        expect(err).toBeInstanceOf(BtfpostError);
+        expect((err as BtfpostError).code).toBe('io');
+        expect((err as BtfpostError).describe()).toContain(t.dir);
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('readElfSparse reads only the sections asked for, and leaves the rest zero', async () => {
+    const bytes = fixture('x86_64.o');
+    const t = tempDir();
+    try {
+      const p = join(t.dir, 'm.ko');
+      writeFileSync(p, bytes);
+      const { elf, size } = await readElfSparse(p, { section: (s) => s.name === '.symtab' });
+      expect(size).toBe(bytes.length);
+      const full = parseElf(bytes, p);
+      let compared = 0;
+      let unread = 0;
+      for (const s of elf.sections) {
+        if (s.index === 0 || s.fileSize === 0) continue;
+        const want = full.sectionData(full.sections[s.index]);
+        const got = elf.fileBytes.subarray(s.offset, s.offset + s.fileSize);
+        const read = s.name === '.symtab' || s.index === elf.shstrndx || s.index === full.sections.find((x) => x.name === '.symtab')?.link;
+        if (read) {
+          expect(Buffer.compare(Buffer.from(got), Buffer.from(want))).toBe(0);
+          compared++;
+        } else if (want.some((b) => b !== 0)) {
+          expect(got.every((b) => b === 0)).toBe(true);
+          unread++;
+        }
+      }
+      expect(compared).toBe(3);
+      expect(unread).toBeGreaterThan(2);
     } finally {
       t.cleanup();
     }
