@@ -1,7 +1,8 @@
 // Sections a sparse read left in the file: read back when needed, whole or a piece at a time.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { BtfpostError, readError } from '../common/errors.js';
+import { closeSync } from 'node:fs';
+import { BtfpostError } from '../common/errors.js';
+import { fileStats, openForReading, readAt } from './file-read.js';
 import type { ElfSection } from './file.js';
 
 /**
@@ -46,7 +47,7 @@ export class SectionsOnDisk {
     this.withFile((fd) => {
       out = fn((sec, offset, into) => {
         if (offset < 0 || offset + into.length > sec.fileSize) throw new RangeError(`read of ${into.length} bytes at ${offset} is outside ${sec.name}`);
-        readAt(fd, into, sec.offset + offset, this.state.path);
+        readPiece(fd, into, sec.offset + offset, this.state.path);
       });
     });
     return out;
@@ -71,7 +72,7 @@ export class SectionsOnDisk {
     this.withFile((fd) => {
       for (let at = 0; at < size; at += buf.length) {
         const piece = size - at < buf.length ? buf.subarray(0, size - at) : buf;
-        readAt(fd, piece, sec.offset + at, this.state.path);
+        readPiece(fd, piece, sec.offset + at, this.state.path);
         fn(piece, at);
       }
     });
@@ -79,19 +80,9 @@ export class SectionsOnDisk {
 
   private withFile(fn: (fd: number) => void): void {
     const { path } = this.state;
-    let fd: number;
+    const fd = openForReading(path);
     try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw readError(path, e);
-    }
-    try {
-      let st;
-      try {
-        st = fstatSync(fd);
-      } catch (e) {
-        throw readError(path, e);
-      }
+      const st = fileStats(fd, path);
       const s = this.state;
       if (st.dev !== s.dev || st.ino !== s.ino || st.size !== s.size || st.mtimeMs !== s.mtimeMs) {
         throw new BtfpostError('io', 'the file changed while it was being read', { file: path });
@@ -103,16 +94,8 @@ export class SectionsOnDisk {
   }
 }
 
-function readAt(fd: number, into: Uint8Array, position: number, path: string): void {
-  let p = 0;
-  while (p < into.length) {
-    let n: number;
-    try {
-      n = readSync(fd, into, p, into.length - p, position + p);
-    } catch (e) {
-      throw readError(path, e);
-    }
-    if (n <= 0) throw new BtfpostError('io', `file ends at ${position + p}, inside a section`, { file: path, offset: position + p });
-    p += n;
-  }
+/** All of `into` from file offset `position`. @throws BtfpostError ('io') when the file ends first. */
+function readPiece(fd: number, into: Uint8Array, position: number, path: string): void {
+  const n = readAt(fd, into, 0, into.length, position, path);
+  if (n < into.length) throw new BtfpostError('io', `file ends at ${position + n}, inside a section`, { file: path, offset: position + n });
 }
