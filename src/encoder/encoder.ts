@@ -230,8 +230,12 @@ export class Encoder {
     this.regs = rp.regs;
     this.states = new FuncStates(this.btf, this.funcs);
     if (this.f.decl_tag_kfuncs) {
+      // By binary search, as `find` answers for a name held twice: `find`'s first call builds a
+      // hash index of every function name (~40 ms for a vmlinux's 107K), which the first unit's
+      // lookups build anyway. A parallel encoding's first thread sends the workers their jobs only
+      // after this constructor, so the index is not built before they can start.
       for (const k of opts.kfuncs) {
-        const i = this.funcs.find(k.name);
+        const i = this.funcs.search(k.name);
         if (i >= 0) {
           this.funcs.kfunc[i] = 1;
           this.funcs.kfuncFlags[i] = k.flags >>> 0;
