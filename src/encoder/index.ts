@@ -319,8 +319,8 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
   // This thread is done reading DWARF: what reading built up (for the 6.12 vmlinux a 19 MB string
   // index and 16 MB of windows) can go. Not collected here at once: a full collection at this
   // point kept the 6.12 vmlinux's peak 17 MB lower (537 against 554 MB, pahole 1.30: 587 MB) but
-  // cost 50-80 ms of a 4.6 s run, with the other thread idle (encodeBtfFrom collects anyway before
-  // deduplication).
+  // cost 50-80 ms of a 4.6 s run, with the other thread idle (encodeBtfFrom still collects once,
+  // before deduplication, for a large input).
   enc.doneReading();
   dwarf.releaseReadState();
   try {

@@ -434,17 +434,6 @@ class Dedup {
     while (m[id] <= MAX_ID && m[id] !== id) id = m[id];
     return id;
   }
-  /**
-   * Given r = resolve(id): a FWD's canonical type when that is no longer a FWD, else `id`. Every
-   * call makes the same calls whatever the kinds: isEquiv, which inlines this, meets its first FWD
-   * long after it is optimized, and a call made for the first time then would throw the optimized
-   * code away.
-   */
-  private fwdTarget(id: number, r: number): number {
-    const fwd = this.kind(id) === BTF_KIND_FWD;
-    const resolved = this.kind(r) !== BTF_KIND_FWD;
-    return fwd && resolved ? r : id;
-  }
   private fwdKind(id: number): number {
     return this.all[this.off[id] + 1] >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
   }
@@ -542,13 +531,18 @@ class Dedup {
     while (sp > 0) {
       let canon = stack[--sp];
       const cand = stack[--sp];
-      // resolve(canon), resolve(cand), fwdTarget(canon, rc), written out.
+      // resolve(canon) and resolve(cand), written out.
       let rc = canon;
       for (let v = map[rc]; v <= MAX_ID && v !== rc; v = map[rc]) rc = v;
       let rd = cand;
       for (let v = map[rd]; v <= MAX_ID && v !== rd; v = map[rd]) rd = v;
       if (rd === rc) continue;
-      if (((a[off[canon] + 1] >>> 24) & 0x7f) === BTF_KIND_FWD && ((a[off[rc] + 1] >>> 24) & 0x7f) !== BTF_KIND_FWD) canon = rc;
+      // A FWD whose canonical type is no longer a FWD stands for that type. Both kinds are read for
+      // every pair: the first FWD comes long after this loop is optimized, and a load met for the
+      // first time then would throw the optimized code away.
+      const canonFwd = ((a[off[canon] + 1] >>> 24) & 0x7f) === BTF_KIND_FWD;
+      const rcResolved = ((a[off[rc] + 1] >>> 24) & 0x7f) !== BTF_KIND_FWD;
+      if (canonFwd && rcResolved) canon = rc;
       const hy = hypot[canon];
       if (hy <= MAX_ID) {
         if (hy === cand) continue;
@@ -574,7 +568,7 @@ class Dedup {
         mergeList[mergeLen++] = canon;
       }
       if ((ck === BTF_KIND_FWD || nk === BTF_KIND_FWD) && ck !== nk) {
-        // One FWD and one struct/union, whichever side; the same calls and store either way (see fwdTarget).
+        // One FWD and one struct/union, whichever side; the same calls and store either way (see above).
         const candFwd = ck === BTF_KIND_FWD;
         const realKind = candFwd ? nk : ck;
         const fwdKind = this.fwdKind(candFwd ? cand : canon);
