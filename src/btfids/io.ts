@@ -1,6 +1,6 @@
 // Reads only the parts of a large ELF that .BTF_ids resolution needs, and rewrites one range in place.
 
-import { open } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { Btf } from '../btf/model/btf.js';
 import { BtfpostError, withFile } from '../common/errors.js';
 import { SHT_SYMTAB, SHT_SYMTAB_SHNDX } from '../elf/constants.js';
@@ -30,24 +30,25 @@ export function readElfForBtfIds(path: string): Promise<SparseElf> {
 /**
  * Overwrite `data.length` bytes at `fileOffset` of an existing file, in place: the same effect as
  * resolve_btfids' libelf update of one same-size section (not atomic; fsync only when asked, as
- * libelf does not either).
- * @throws BtfpostError ('io') on failure.
+ * libelf does not either). Synchronous calls inside the promise, like the readers (see
+ * elf/file-read.ts): each asynchronous one would wait for a libuv thread, with nothing else to do.
+ * @throws BtfpostError ('io') on failure (a rejection, not an exception from the call).
  */
 export async function writeBytesInPlace(path: string, fileOffset: number, data: Uint8Array, opts: { sync?: boolean } = {}): Promise<void> {
-  let fh;
+  let fd = -1;
   try {
-    fh = await open(path, 'r+');
+    fd = openSync(path, 'r+');
     let p = 0;
     while (p < data.length) {
-      const { bytesWritten } = await fh.write(data, p, data.length - p, fileOffset + p);
-      if (bytesWritten <= 0) throw new Error('short write');
-      p += bytesWritten;
+      const n = writeSync(fd, data, p, data.length - p, fileOffset + p);
+      if (n <= 0) throw new Error('short write');
+      p += n;
     }
-    if (opts.sync) await fh.sync();
+    if (opts.sync) fsyncSync(fd);
   } catch (e) {
     throw new BtfpostError('io', `cannot write: ${(e as Error).message}`, { file: path }, { cause: e });
   } finally {
-    await fh?.close();
+    if (fd >= 0) closeSync(fd);
   }
 }
 

@@ -1,6 +1,6 @@
 // `btfpost resolve-ids ELF` and the resolve_btfids-compatible `btfpost-resolve_btfids` program.
 
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { checkBtfIdsBlob, resolveCollected, resolveBtfidsWarningLine, type ResolveBtfIdsResult } from '../btfids/btfids.js';
 import { BtfIdsError } from '../btfids/errors.js';
@@ -291,7 +291,7 @@ async function distillAndDump(opts: CompatOptions, debug: (level: number, s: str
 async function patchBlob(blobPath: string, elfPath: string, debug: (level: number, s: string) => void): Promise<number> {
   let blob: Uint8Array;
   try {
-    const b = await readFile(blobPath);
+    const b = readFileSync(blobPath);
     blob = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     throw readError(blobPath, e);

@@ -1,7 +1,7 @@
 // Sparse ELF reading, in-place writes and the BTF a resolution runs against (base files, distilled bases).
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -68,6 +68,15 @@ describe('writeBytesInPlace', () => {
     const b = readFileSync(p);
     expect([...b.subarray(6, 13)]).toEqual([1, 1, 9, 9, 9, 1, 1]);
     expect(b.length).toBe(32);
+  });
+
+  it('a file that cannot be opened for writing is a rejection naming it, and nothing is created', async () => {
+    const missing = join(dir, 'no-such.bin');
+    // The call returns a promise that rejects: it does not throw at the caller.
+    const p = writeBytesInPlace(missing, 0, new Uint8Array([1]));
+    await expect(p).rejects.toMatchObject({ code: 'io', file: missing });
+    expect(existsSync(missing)).toBe(false);
+    await expect(writeBytesInPlace(dir, 0, new Uint8Array([1]))).rejects.toMatchObject({ code: 'io', file: dir });
   });
 });
 
