@@ -13,8 +13,8 @@ import { latin1 } from './bytes.js';
  * confirming a match compares against bytes that stay in cache rather than against a first
  * occurrence megabytes away; only a new content is decoded, once. In front
  * of it, a string section of at most 8 MiB (a merged vmlinux .debug_str is under 5 MiB) gets an
- * array from offset to id, and other offsets a small direct-mapped cache, so a repeated lookup of
- * the same offset costs one probe.
+ * array from offset to id when its strings are merged (StringTableOptions.offsetIndex), and other
+ * offsets a small direct-mapped cache, so a repeated lookup of the same offset costs one probe.
  */
 
 const SECTION_NAMES = ['.debug_info', '.debug_str', '.debug_line_str'];
@@ -25,6 +25,20 @@ const DIRECT_LIMIT = 8 << 20;
 const HIGH_BITS = 0x80808080 | 0;
 
 /** Distinct strings of one DwarfFile, addressed by StrRef or by dense id. */
+/** Options of a StringTable. */
+export interface StringTableOptions {
+  /**
+   * Give each string section of at most DIRECT_LIMIT bytes an array from offset to id (4 bytes per
+   * section byte; default true). It pays where the same offsets are looked up again and again, as
+   * in a merged .debug_str that every unit's names point into (the 6.12 vmlinux: 0.2 s of a 4.7 s
+   * encode without it). Where each unit keeps its own copies of its names (a module linked with
+   * `ld -r`), an offset is seldom looked up twice, and the array's pages, each first read then
+   * written at random, cost more than they save: without it ext4.ko encoded in 407 instead of
+   * 430 ms, nf_conntrack.ko in 342 instead of 374 ms, btrfs.ko in 534 instead of 590 ms.
+   */
+  offsetIndex?: boolean;
+}
+
 export class StringTable {
   private readonly sections: (Uint8Array | null)[];
   private readonly fileName: string | undefined;
@@ -50,11 +64,14 @@ export class StringTable {
   /** Per section: the section offset of its bytes' first one (see useSection). */
   private readonly bases = [0, 0, 0];
   private poolView: DataView;
+  /** Whether string sections up to DIRECT_LIMIT get an offset → id array (see StringTableOptions). */
+  private readonly offsetIndex: boolean;
 
   /** `sections[id]` are the bytes of .debug_info, .debug_str and .debug_line_str (null when absent). */
-  constructor(sections: (Uint8Array | null)[], fileName?: string) {
+  constructor(sections: (Uint8Array | null)[], fileName?: string, opts: StringTableOptions = {}) {
     this.sections = sections;
     this.fileName = fileName;
+    this.offsetIndex = opts.offsetIndex ?? true;
     this.views = sections.map((d) => (d ? new DataView(d.buffer, d.byteOffset, d.byteLength) : null));
     // Start with room for what string sections of this size tend to hold (a module's .debug_str
     // keeps a copy of each name per unit: i915.ko's 30 MB hold 34 thousand distinct strings), so
@@ -122,7 +139,7 @@ export class StringTable {
 
   private makeDirect(sec: number): Int32Array | null {
     const data = this.sections[sec];
-    const d = sec !== 0 && data !== null && data !== undefined && data.length <= DIRECT_LIMIT ? new Int32Array(data.length) : null;
+    const d = this.offsetIndex && sec !== 0 && data !== null && data !== undefined && data.length <= DIRECT_LIMIT ? new Int32Array(data.length) : null;
     this.direct[sec] = d;
     return d;
   }
