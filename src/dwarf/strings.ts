@@ -24,7 +24,6 @@ const DIRECT_LIMIT = 8 << 20;
 /** The top bit of each byte of a word (for the has-a-zero-byte test). */
 const HIGH_BITS = 0x80808080 | 0;
 
-/** Distinct strings of one DwarfFile, addressed by StrRef or by dense id. */
 /** Options of a StringTable. */
 export interface StringTableOptions {
   /**
@@ -39,6 +38,7 @@ export interface StringTableOptions {
   offsetIndex?: boolean;
 }
 
+/** Distinct strings of one DwarfFile, addressed by StrRef or by dense id. */
 export class StringTable {
   private readonly sections: (Uint8Array | null)[];
   private readonly fileName: string | undefined;
