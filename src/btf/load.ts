@@ -2,9 +2,10 @@
 
 import { BtfError, BtfpostError, withFile } from '../common/errors.js';
 import { hasElfMagic, parseElf, type ElfFile } from '../elf/index.js';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { readMaybeCompressed } from '../elf/compress-file.js';
 import { readElfSparse } from '../elf/sparse.js';
+import { openForReading, readAt } from '../elf/file-read.js';
 import type { Btf } from './model/btf.js';
 import { looksLikeBtf, parseBtf } from './wire/parse.js';
 import { relocateBtf } from './relocate/relocate.js';
@@ -96,10 +97,10 @@ export async function loadBtfFile(path: string, opts: LoadBtfOptions = {}): Prom
 /** Whether the file starts with the ELF magic (false when it cannot be read: the caller reports that). */
 function startsWithElfMagic(path: string): boolean {
   try {
-    const fd = openSync(path, 'r');
+    const fd = openForReading(path);
     try {
       const head = new Uint8Array(4);
-      return readSync(fd, head, 0, 4, 0) === 4 && hasElfMagic(head);
+      return readAt(fd, head, 0, 4, 0, path) === 4 && hasElfMagic(head);
     } finally {
       closeSync(fd);
     }

@@ -1,11 +1,12 @@
 // Reads only the parts of a large ELF that .BTF_ids resolution needs, and rewrites one range in place.
 
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Btf } from '../btf/model/btf.js';
 import { BtfpostError, withFile } from '../common/errors.js';
 import { SHT_SYMTAB, SHT_SYMTAB_SHNDX } from '../elf/constants.js';
 import type { ElfFile } from '../elf/file.js';
 import { readElfSparse, type SparseElf } from '../elf/sparse.js';
+import { writeAllAt } from '../elf/write.js';
 import { BTF_IDS_SECTION } from './constants.js';
 import { btfFromElf, DISTILLED_BASE_SECTIONS, loadBtfFile } from '../btf/load.js';
 
@@ -38,12 +39,7 @@ export async function writeBytesInPlace(path: string, fileOffset: number, data: 
   let fd = -1;
   try {
     fd = openSync(path, 'r+');
-    let p = 0;
-    while (p < data.length) {
-      const n = writeSync(fd, data, p, data.length - p, fileOffset + p);
-      if (n <= 0) throw new Error('short write');
-      p += n;
-    }
+    writeAllAt(fd, data, fileOffset);
     if (opts.sync) fsyncSync(fd);
   } catch (e) {
     throw new BtfpostError('io', `cannot write: ${(e as Error).message}`, { file: path }, { cause: e });

@@ -653,6 +653,19 @@ export interface AtomicWriteFs {
   unlink: (path: string) => void;
 }
 
+/**
+ * Write all of `bytes` to `fd` at file offset `pos` with `write` (node:fs's writeSync unless
+ * replaced). @throws Error('short write') when a write makes no progress.
+ */
+export function writeAllAt(fd: number, bytes: Uint8Array, pos: number, write: AtomicWriteFs['write'] = fs.writeSync): void {
+  let off = 0;
+  while (off < bytes.length) {
+    const n = write(fd, bytes, off, bytes.length - off, pos + off);
+    if (n <= 0) throw new Error('short write');
+    off += n;
+  }
+}
+
 const NODE_FS: AtomicWriteFs = {
   stat: fs.statSync, open: fs.openSync, write: fs.writeSync, chmod: fs.fchmodSync, sync: fs.fsyncSync,
   close: fs.closeSync, rename: fs.renameSync, unlink: fs.unlinkSync,
@@ -701,12 +714,7 @@ function writeFileAtomicSync(path: string, data: Uint8Array | readonly Uint8Arra
     try {
       let pos = 0;
       for (const bytes of chunks) {
-        let off = 0;
-        while (off < bytes.length) {
-          const written = io.write(fd, bytes, off, bytes.length - off, pos + off);
-          if (written <= 0) throw new Error('short write');
-          off += written;
-        }
+        writeAllAt(fd, bytes, pos, io.write);
         pos += bytes.length;
       }
       if (mode !== undefined) io.chmod(fd, mode);
