@@ -1,9 +1,10 @@
 // The programs of bin/ are run as commands (on PATH, through npm's links, by kbuild). Run that way
 // they start Node on themselves without NODE_EXTRA_CA_CERTS, which only makes every start slower
-// for a program that makes no TLS connection; arguments and exit codes pass through unchanged.
+// for a program that makes no TLS connection, and (the encoding ones) with no more V8 helper threads
+// than spare CPUs; arguments and exit codes pass through unchanged.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fixture, ROOT } from '../helpers/testdata.js';
@@ -14,6 +15,8 @@ const MISSING = join(tmpdir(), 'btfpost-no-such-ca-bundle.pem');
 const WARNING = /extra certs/i;
 // The launchers start `node` from PATH: this test's Node first.
 const env = { ...process.env, NODE_EXTRA_CA_CERTS: MISSING, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+// The CPUs the kernel has online, as the launchers read them (for example `0-1`).
+const ONLINE = '/sys/devices/system/cpu/online';
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8', env });
 
 describe.skipIf(!built || process.platform === 'win32')('bin/ programs run as commands (needs dist/, built by npm ci)', () => {
@@ -34,6 +37,33 @@ describe.skipIf(!built || process.platform === 'win32')('bin/ programs run as co
       expect(r.status, `${name}: ${r.stderr}`).toBe(status);
       expect(r.stdout, name).toMatch(out);
       expect(r.stderr, name).not.toMatch(WARNING);
+    }
+  });
+
+  it('the encoding programs start Node with one V8 helper thread fewer than the CPUs, on machines of up to four', () => {
+    // A stand-in `node`, first on PATH, that prints the arguments it was started with.
+    const dir = mkdtempSync(join(tmpdir(), 'btfpost-launch-pool-'));
+    try {
+      writeFileSync(join(dir, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
+      const online = existsSync(ONLINE) ? readFileSync(ONLINE, 'utf8').trim() : '';
+      // Node's own pool has four threads; a machine of five cores or more keeps it.
+      const pool = ({ '0': 1, '0-1': 1, '0-2': 2, '0-3': 3 } as Record<string, number>)[online];
+      for (const name of ['btfpost', 'btfpost-pahole', 'btfpost-resolve_btfids']) {
+        // resolve_btfids's short runs keep Node's pool (see its launcher).
+        const want = name === 'btfpost-resolve_btfids' ? undefined : pool;
+        const script = join(ROOT, 'bin', name);
+        const args = (extra: NodeJS.ProcessEnv) => {
+          const r = spawnSync(script, ['--version'], { encoding: 'utf8', env: { ...env, ...extra, PATH: `${dir}${delimiter}${env.PATH}` } });
+          expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+          return r.stdout.split('\n').slice(0, -1);
+        };
+        const own = { NODE_OPTIONS: '' };
+        expect(args(own), `${name} on cpus ${online}`).toEqual([...(want === undefined ? [] : [`--v8-pool-size=${want}`]), script, '--version']);
+        // A pool size given in NODE_OPTIONS is left to apply.
+        expect(args({ NODE_OPTIONS: '--v8-pool-size=2' }), name).toEqual([script, '--version']);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
