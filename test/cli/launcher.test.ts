@@ -46,7 +46,7 @@ describe.skipIf(!built || process.platform === 'win32')('bin/ programs run as co
     try {
       writeFileSync(join(dir, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
       const online = existsSync(ONLINE) ? readFileSync(ONLINE, 'utf8').trim() : '';
-      // Node's own pool has four threads; a machine of five cores or more keeps it.
+      // Node's own pool has four threads; a machine of five CPUs or more keeps it.
       const pool = ({ '0': 1, '0-1': 1, '0-2': 2, '0-3': 3 } as Record<string, number>)[online];
       for (const name of ['btfpost', 'btfpost-pahole', 'btfpost-resolve_btfids']) {
         // resolve_btfids's short runs keep Node's pool (see its launcher).
