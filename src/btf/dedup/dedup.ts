@@ -531,11 +531,24 @@ class Dedup {
     while (sp > 0) {
       let canon = stack[--sp];
       const cand = stack[--sp];
-      // resolve(canon) and resolve(cand), written out.
+      // resolve(canon) and resolve(cand), written out, so that V8's optimized code for this loop
+      // is not thrown away when a small module's pass 3 meets something new:
+      // - one load per loop, met on every pair (a second load, for a chain's next step, would
+      //   first run long after the loop was optimized);
+      // - read as an int32 (`| 0`), where UNPROCESSED and IN_PROGRESS are negative and every id is
+      //   not: the first UNPROCESSED met as a uint32 would not fit the code's small integers.
       let rc = canon;
-      for (let v = map[rc]; v <= MAX_ID && v !== rc; v = map[rc]) rc = v;
+      for (;;) {
+        const v = map[rc] | 0;
+        if (v < 0 || v === rc) break;
+        rc = v;
+      }
       let rd = cand;
-      for (let v = map[rd]; v <= MAX_ID && v !== rd; v = map[rd]) rd = v;
+      for (;;) {
+        const v = map[rd] | 0;
+        if (v < 0 || v === rd) break;
+        rd = v;
+      }
       if (rd === rc) continue;
       // A FWD whose canonical type is no longer a FWD stands for that type. Both kinds are read for
       // every pair: the first FWD comes long after this loop is optimized, and a load met for the
