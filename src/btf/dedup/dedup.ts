@@ -429,10 +429,14 @@ class Dedup {
   private isMapped(id: number): boolean {
     return this.map[id] <= MAX_ID;
   }
+  /** The canonical id `id` maps to so far (written out in isEquiv, which says why it reads so). */
   private resolve(id: number): number {
     const m = this.map;
-    while (m[id] <= MAX_ID && m[id] !== id) id = m[id];
-    return id;
+    for (;;) {
+      const v = m[id] | 0;
+      if (v < 0 || v === id) return id;
+      id = v;
+    }
   }
   private fwdKind(id: number): number {
     return this.all[this.off[id] + 1] >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
