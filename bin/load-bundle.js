@@ -69,11 +69,19 @@ function loadBundle(name) {
   return { exports: module.exports, script, source, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
 }
 
-/** Run program NAME's entry function `entry` on the command line's arguments; it sets the exit code. */
+/**
+ * Run program NAME's entry function `entry` on the command line's arguments; it sets the exit code.
+ * When the program is done and nothing is left pending (no output still on its way down a pipe, no
+ * timer, no child, no file request: process.getActiveResourcesInfo() is empty), the process exits
+ * at once. Left to end by itself, Node would first wait for V8's helper threads to finish every
+ * optimizing compile still queued, for functions nothing will call again: with one helper thread
+ * (bin/btfpost) that was 10-20 ms of a small module's run. Otherwise it ends as usual.
+ */
 function runBundle(name, entry) {
   const { exports } = loadBundle(name);
   exports[entry](process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    if (process.getActiveResourcesInfo().length === 0) process.exit(code);
   });
 }
 

@@ -1,7 +1,7 @@
 // The programs of bin/ are run as commands (on PATH, through npm's links, by kbuild). Run that way
 // they start Node on themselves without NODE_EXTRA_CA_CERTS, which only makes every start slower
-// for a program that makes no TLS connection, and (the encoding ones) with no more V8 helper threads
-// than spare CPUs; arguments and exit codes pass through unchanged.
+// for a program that makes no TLS connection, and with no more V8 helper threads than spare CPUs;
+// arguments and exit codes pass through unchanged.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ describe.skipIf(!built || process.platform === 'win32')('bin/ programs run as co
     }
   });
 
-  it('the encoding programs start Node with one V8 helper thread fewer than the CPUs, on machines of up to four', () => {
+  it('each program starts Node with one V8 helper thread fewer than the CPUs, on machines of up to four', () => {
     // A stand-in `node`, first on PATH, that prints the arguments it was started with.
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-launch-pool-'));
     try {
@@ -49,8 +49,6 @@ describe.skipIf(!built || process.platform === 'win32')('bin/ programs run as co
       // Node's own pool has four threads; a machine of five CPUs or more keeps it.
       const pool = ({ '0': 1, '0-1': 1, '0-2': 2, '0-3': 3 } as Record<string, number>)[online];
       for (const name of ['btfpost', 'btfpost-pahole', 'btfpost-resolve_btfids']) {
-        // resolve_btfids's short runs keep Node's pool (see its launcher).
-        const want = name === 'btfpost-resolve_btfids' ? undefined : pool;
         const script = join(ROOT, 'bin', name);
         const args = (extra: NodeJS.ProcessEnv) => {
           const r = spawnSync(script, ['--version'], { encoding: 'utf8', env: { ...env, ...extra, PATH: `${dir}${delimiter}${env.PATH}` } });
@@ -58,7 +56,7 @@ describe.skipIf(!built || process.platform === 'win32')('bin/ programs run as co
           return r.stdout.split('\n').slice(0, -1);
         };
         const own = { NODE_OPTIONS: '' };
-        expect(args(own), `${name} on cpus ${online}`).toEqual([...(want === undefined ? [] : [`--v8-pool-size=${want}`]), script, '--version']);
+        expect(args(own), `${name} on cpus ${online}`).toEqual([...(pool === undefined ? [] : [`--v8-pool-size=${pool}`]), script, '--version']);
         // A pool size given in NODE_OPTIONS is left to apply.
         expect(args({ NODE_OPTIONS: '--v8-pool-size=2' }), name).toEqual([script, '--version']);
       }

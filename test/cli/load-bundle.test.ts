@@ -121,3 +121,52 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     expect(run().stdout.trim()).toBe(version);
   });
 });
+
+describe('running a program (bin/load-bundle.js runBundle)', () => {
+  // A stand-in program beside a copy of bin/load-bundle.js. `beforeExit` is emitted only when a
+  // process ends by itself, so it shows which way each run ended.
+  const PROGRAM = `"use strict";
+process.on('beforeExit', () => process.stderr.write('ended by itself\\n'));
+exports.main = async (argv) => {
+  if (argv[0] === 'big') {
+    // Far more than a pipe holds: most of it is still queued when main returns.
+    process.stdout.write('x'.repeat(8 << 20));
+    return 3;
+  }
+  if (argv[0] === 'timer') {
+    setTimeout(() => process.stdout.write('late\\n'), 50);
+    return 4;
+  }
+  return 5;
+};
+`;
+
+  it('exits as soon as the program is done when nothing is pending, else when all is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'btfpost-run-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
+      copyFileSync(join(ROOT, 'bin', 'load-bundle.js'), join(dir, 'bin', 'load-bundle.js'));
+      copyFileSync(join(ROOT, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
+      writeFileSync(join(dir, 'bin', 'fake'), "require('./load-bundle.js').runBundle('fake', 'main');\n");
+      writeFileSync(join(dir, 'dist', 'bundle', 'fake.cjs'), PROGRAM);
+      const run = (mode: string) => spawnSync(process.execPath, [join(dir, 'bin', 'fake'), mode], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      // Nothing pending: the process exits at once, with the program's code.
+      const quiet = run('quiet');
+      expect(quiet.status).toBe(5);
+      expect(quiet.stderr).toBe('');
+      // Output still queued for the pipe: all of it arrives, then the process ends by itself.
+      const big = run('big');
+      expect(big.status).toBe(3);
+      expect(big.stdout.length).toBe(8 << 20);
+      expect(big.stderr).toBe('ended by itself\n');
+      // A timer still set: it runs first.
+      const timer = run('timer');
+      expect(timer.status).toBe(4);
+      expect(timer.stdout).toBe('late\n');
+      expect(timer.stderr).toBe('ended by itself\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
