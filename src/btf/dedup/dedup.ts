@@ -429,7 +429,14 @@ class Dedup {
   private isMapped(id: number): boolean {
     return this.map[id] <= MAX_ID;
   }
-  /** The canonical id `id` maps to so far (written out in isEquiv, which says why it reads so). */
+  /**
+   * The canonical id `id` maps to so far. Written so that optimized code inlining it (isEquiv, the
+   * passes) is not thrown away when a small module's pass 3 meets something new: one load per step,
+   * met on every call (a second load, for a chain's next step, would first run long after the
+   * caller was optimized), read as an int32 (`| 0`), where UNPROCESSED and IN_PROGRESS are negative
+   * and every id is not (the first UNPROCESSED met as a uint32 would not fit the code's small
+   * integers).
+   */
   private resolve(id: number): number {
     const m = this.map;
     for (;;) {
@@ -514,9 +521,9 @@ class Dedup {
    * effects as btf_dedup_is_equiv(), walked with an explicit stack. Returns 1, 0, or throws.
    *
    * The 6.12 vmlinux's dedup walks 32M pairs here, most of pass 3's time. So the loop keeps the
-   * arrays and the two list lengths in locals (stored back once, when it ends) and resolves ids
-   * inline: a field read or written in the loop is read again after every call that is not inlined,
-   * and the pass took ~8% longer that way.
+   * arrays and the two list lengths in locals (stored back once, when it ends): a field read or
+   * written in the loop is read again after every call that is not inlined, and the pass took ~8%
+   * longer that way.
    */
   private isEquiv(candRoot: number, canonRoot: number): number {
     let stack = this.stack;
@@ -525,7 +532,6 @@ class Dedup {
     let sp = 2;
     const a = this.all;
     const off = this.off;
-    const map = this.map;
     const hypot = this.hypot;
     let hypotList = this.hypotList;
     let hypotLen = this.hypotLen;
@@ -535,24 +541,8 @@ class Dedup {
     while (sp > 0) {
       let canon = stack[--sp];
       const cand = stack[--sp];
-      // resolve(canon) and resolve(cand), written out, so that V8's optimized code for this loop
-      // is not thrown away when a small module's pass 3 meets something new:
-      // - one load per loop, met on every pair (a second load, for a chain's next step, would
-      //   first run long after the loop was optimized);
-      // - read as an int32 (`| 0`), where UNPROCESSED and IN_PROGRESS are negative and every id is
-      //   not: the first UNPROCESSED met as a uint32 would not fit the code's small integers.
-      let rc = canon;
-      for (;;) {
-        const v = map[rc] | 0;
-        if (v < 0 || v === rc) break;
-        rc = v;
-      }
-      let rd = cand;
-      for (;;) {
-        const v = map[rd] | 0;
-        if (v < 0 || v === rd) break;
-        rd = v;
-      }
+      const rc = this.resolve(canon);
+      const rd = this.resolve(cand);
       if (rd === rc) continue;
       // A FWD whose canonical type is no longer a FWD stands for that type. Both kinds are read for
       // every pair: the first FWD comes long after this loop is optimized, and a load met for the
