@@ -4,9 +4,10 @@
 // V8 has optimized the code doing it. Its optimizing compiler, on background threads, spends more
 // CPU than that on the encoder's functions (for ext4.ko, 1.6 s compiling 318 of them, 40-60 ms
 // for the largest), and until each lands its caller runs unoptimized. With a smaller budget for
-// inlining, those compiles cost less and land sooner. A large input (i915.ko, a vmlinux) runs long enough for
-// the better-inlined code to pay off: a vmlinux is about 10% slower with the small budget, so it
-// keeps V8's default. The budget only steers the optimizer: the code computes the same either way.
+// inlining, those compiles cost less and land sooner. A large input (i915.ko, a vmlinux) runs long
+// enough for the better-inlined code to pay off: a vmlinux is about 10% slower with the small
+// budget, so it keeps V8's default. The budget only steers the optimizer: the code computes the
+// same either way.
 //
 // BTFPOST_COMPILER_TUNING=0 turns this off. The build's code cache runs (scripts/code-cache.mjs)
 // do: V8 takes a code cache only under the flags it was made with, so theirs must be made under the
