@@ -6,9 +6,9 @@ import { utimesSync } from 'node:fs';
 import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import * as zlib from 'node:zlib';
 import { adoptBaseState, savedBaseState } from './dedup/index.js';
 import { BtfpostError, withFile } from '../common/errors.js';
-import { crypto } from '../common/lazy-builtin.js';
 import { VERSION } from '../common/version.js';
 import { readWholeInto } from '../elf/index.js';
 import { loadBtfFile } from './load.js';
@@ -30,8 +30,9 @@ const MAGIC = 0x43505442; // "BTPC" read as a little-endian word; a file of the 
 /**
  * Layout of an entry; the key also covers the btfpost version, whose hashing the entry holds.
  * 3: the struct names' pairs are in increasing name order.
+ * 4: key and digest are CRC-32s (zlib's), the header four words shorter.
  */
-const FORMAT = 3;
+const FORMAT = 4;
 /** Entries kept; older ones (by last use) are removed when a new one is written. */
 const KEEP = 8;
 /** Bases smaller than this (string and record bytes) are prepared in memory only: not worth a file. */
@@ -39,9 +40,11 @@ const MIN_BYTES = 256 << 10;
 /**
  * Header words: magic, format, type count, string length, the 32-byte key (words 4-11), the
  * string index's slot count and used slots, the table's slot count, node count and name-pair
- * words (12-16), the table's four scalars (17-20), a SHA-1 of everything after the header (21-25).
+ * words (12-16), the table's four scalars (17-20), a CRC-32 of everything after the header (21).
  */
-const HEADER_WORDS = 26;
+const HEADER_WORDS = 22;
+/** zlib's CRC-32 (Node 20.15 and later; without it, no cache). */
+const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 const ENTRY = /^[0-9a-f]{64}\.bin$/;
 
 /**
@@ -89,8 +92,8 @@ export async function loadBase(path: string, opts: Omit<BaseCacheOptions, 'file'
 
 async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResult> {
   const dir = opts.dir === undefined ? baseCacheDir() : opts.dir;
-  if (dir === null || base.base !== null || base.wordLen * 4 + base.strLen < MIN_BYTES) return 'off';
-  const key = contentKey(base);
+  if (dir === null || base.base !== null || base.wordLen * 4 + base.strLen < MIN_BYTES || crc32 === undefined) return 'off';
+  const key = contentKey(base, crc32);
   const path = join(dir, `${key.toString('hex')}.bin`);
   if (await adoptEntry(base, path, key)) {
     try {
@@ -124,16 +127,25 @@ async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResu
 }
 
 /**
- * SHA-256 over the btfpost version and entry format (an entry holds hashes computed by this code),
- * the byte order, the type count and the record and string bytes.
+ * The key of `base`'s entry, eight words: a CRC-32 of the btfpost version and entry format (an
+ * entry holds hashes computed by this code), the byte order, the type count, the record words and
+ * string bytes, CRC-32s of the records and of the strings, and a CRC-32 of the seven words before.
+ * Two bases of the same sizes differing in one word, or in any run of up to 32 bits, never share a
+ * key (a CRC-32 catches every such change); other changes do with odds of 1 in 2^32 per region.
+ * zlib computes it at several GB/s, where a cryptographic digest of a 6.12 vmlinux's 5 MB (and
+ * loading node:crypto for it) cost each run ~6 ms.
  */
-function contentKey(base: Btf): Buffer {
-  const h = crypto().createHash('sha256');
-  h.update(`btfpost ${VERSION} base cache ${FORMAT}\n`);
-  h.update(new Uint8Array(new Uint32Array([base.le ? 1 : 0, base.typeCount, base.wordLen, base.strLen]).buffer));
-  h.update(new Uint8Array(base.words.buffer, base.words.byteOffset, base.wordLen * 4));
-  h.update(base.strs.subarray(0, base.strLen));
-  return h.digest();
+function contentKey(base: Btf, crc: (data: Uint8Array, value?: number) => number): Buffer {
+  const k = new Uint32Array(8);
+  k[0] = crc(Buffer.from(`btfpost ${VERSION} base cache ${FORMAT}\n`));
+  k[1] = base.le ? 1 : 0;
+  k[2] = base.typeCount;
+  k[3] = base.wordLen;
+  k[4] = base.strLen;
+  k[5] = crc(new Uint8Array(base.words.buffer, base.words.byteOffset, base.wordLen * 4));
+  k[6] = crc(base.strs.subarray(0, base.strLen));
+  k[7] = crc(new Uint8Array(k.buffer, 0, 28));
+  return Buffer.from(k.buffer);
 }
 
 /** Read and adopt the entry at `path`; false when it is missing, of another base, or unsound. */
@@ -149,7 +161,7 @@ async function adoptEntry(base: Btf, path: string, key: Buffer): Promise<boolean
   const w = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   if (w[0] !== MAGIC || w[1] !== FORMAT || w[2] !== base.typeCount || w[3] !== base.strLen) return false;
   if (!key.equals(bytes.subarray(16, 48))) return false;
-  if (!payloadDigest(bytes).equals(bytes.subarray(84, 104))) return false;
+  if (w[21] !== payloadDigest(bytes)) return false;
   const [slots, strUsed, keys, nodes, names] = [w[12], w[13], w[14], w[15], w[16]];
   if (HEADER_WORDS + slots * 2 + keys * 3 + nodes * 2 + names !== w.length) return false;
   let p = HEADER_WORDS;
@@ -198,13 +210,13 @@ function entryBytes(base: Btf, key: Buffer): Uint8Array {
     p += a.length;
   }
   const bytes = new Uint8Array(out.buffer);
-  bytes.set(payloadDigest(bytes), 84);
+  out[21] = payloadDigest(bytes);
   return bytes;
 }
 
-/** SHA-1 of an entry's contents after the header: a damaged entry is never adopted. */
-function payloadDigest(entry: Uint8Array): Buffer {
-  return crypto().createHash('sha1').update(entry.subarray(HEADER_WORDS * 4)).digest();
+/** CRC-32 of an entry's contents after the header: a damaged entry is never adopted. */
+function payloadDigest(entry: Uint8Array): number {
+  return (crc32 as (data: Uint8Array) => number)(entry.subarray(HEADER_WORDS * 4));
 }
 
 /** Remove all but the KEEP most recently used entries, and temporary files a killed run left. */

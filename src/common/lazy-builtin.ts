@@ -20,11 +20,6 @@ export function workerThreads(): typeof import('node:worker_threads') {
   return load('node:worker_threads') as typeof import('node:worker_threads');
 }
 
-/** For the base cache's digests (a run with a base large enough to cache). */
-export function crypto(): typeof import('node:crypto') {
-  return load('node:crypto') as typeof import('node:crypto');
-}
-
 /** For V8's optimizer settings while a small input is encoded (see compiler-tuning.ts). */
 export function v8(): typeof import('node:v8') {
   return load('node:v8') as typeof import('node:v8');
