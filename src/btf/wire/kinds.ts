@@ -74,9 +74,9 @@ export function makeInfo(kind: number, vlen: number, kflag: boolean): number {
 }
 
 /** Per kind: words after the 3-word header besides the per-entry ones (-1 = kind unknown). */
-const EXTRA_FIXED = new Int8Array(128).fill(-1);
+export const EXTRA_FIXED = new Int8Array(128).fill(-1);
 /** Per kind: words per vlen entry. */
-const EXTRA_PER_ENTRY = new Int8Array(128);
+export const EXTRA_PER_ENTRY = new Int8Array(128);
 for (const [kind, fixed, perEntry] of [
   [BTF_KIND_INT, 1, 0], [BTF_KIND_ARRAY, 3, 0], [BTF_KIND_STRUCT, 0, 3], [BTF_KIND_UNION, 0, 3], [BTF_KIND_ENUM, 0, 2],
   [BTF_KIND_FUNC_PROTO, 0, 2], [BTF_KIND_VAR, 1, 0], [BTF_KIND_DATASEC, 0, 3], [BTF_KIND_DECL_TAG, 1, 0], [BTF_KIND_ENUM64, 0, 3],
