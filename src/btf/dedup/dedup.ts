@@ -26,6 +26,7 @@ import { grownInt32 } from '../../common/typed-arrays.js';
 import { Btf } from '../model/btf.js';
 import { forEachStrField, forEachTypeIdField } from '../model/fields.js';
 import { ByteStringSet } from '../model/strset.js';
+import { takeRoomAround, VOID_WORDS } from '../model/records.js';
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
   BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
@@ -966,18 +967,23 @@ export function adoptBaseState(base: Btf, saved: SavedBaseState): boolean {
  * All levels of `base`'s records after a zero record for void, and where each starts; with room
  * after them for a split BTF's own records and offsets, as large again as the base's (pages never
  * written cost no memory), so that a run over this base uses them without copying (takeWorkspace).
+ * A base parsed from BTF bytes has its records in such an array already (model/records.ts): it is
+ * taken as it is.
  */
 function baseRecords(base: Btf): { all: Uint32Array; words: number; off: Uint32Array } {
   const levels: Btf[] = [];
   for (let b: Btf | null = base; b; b = b.base) levels.unshift(b);
-  let words = 3;
+  let words = VOID_WORDS;
   for (const l of levels) words += l.wordLen;
-  const all = new Uint32Array(2 * words);
+  const taken = levels.length === 1 ? takeRoomAround(base.words, base.wordLen) : null;
+  const all = taken ?? new Uint32Array(2 * words);
   const off = new Uint32Array(2 * (base.typeCount + 1));
-  let w = 3;
+  let w = VOID_WORDS;
   for (const l of levels) {
-    all.set(l.words.subarray(0, l.wordLen), w);
-    for (let i = 0; i <= l.count; i++) off[l.startId + i] = w + l.offs[i];
+    if (taken === null) all.set(l.words.subarray(0, l.wordLen), w);
+    const offs = l.offs;
+    const at = l.startId;
+    for (let i = 0; i <= l.count; i++) off[at + i] = w + offs[i];
     w += l.wordLen;
   }
   return { all, words, off };

@@ -3,6 +3,7 @@
 import { plainBytes } from '../../elf/file.js';
 import { BtfError } from '../../common/errors.js';
 import { Btf } from '../model/btf.js';
+import { recordsWithRoom } from '../model/records.js';
 import { BTF_HDR_LEN_LAYOUT, BTF_HDR_LEN_V1, BTF_MAGIC, BTF_VERSION, EXTRA_FIXED, EXTRA_PER_ENTRY } from './kinds.js';
 
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -115,13 +116,20 @@ export function parseBtf(input: Uint8Array, opts: ParseBtfOptions = {}): Btf {
   // Types.
   const nWords = h.typeLen >>> 2;
   const tStart = h.hdrLen + h.typeOff;
+  // BTF without a base may serve as one: its records go where dedup over it uses them as they are
+  // (see model/records.ts).
   let words: Uint32Array;
   if (le === HOST_LE) {
     // Same byte order as this machine: one copy of the bytes (the copy is also aligned).
-    const abs = data.byteOffset + tStart;
-    words = new Uint32Array(data.buffer.slice(abs, abs + nWords * 4));
+    if (base) {
+      const abs = data.byteOffset + tStart;
+      words = new Uint32Array(data.buffer.slice(abs, abs + nWords * 4));
+    } else {
+      words = recordsWithRoom(nWords);
+      new Uint8Array(words.buffer, words.byteOffset, nWords * 4).set(data.subarray(tStart, tStart + nWords * 4));
+    }
   } else {
-    words = new Uint32Array(nWords);
+    words = base ? new Uint32Array(nWords) : recordsWithRoom(nWords);
     for (let i = 0, p = tStart; i < nWords; i++, p += 4) words[i] = dv.getUint32(p, le);
   }
   const firstId = base ? base.typeCount : 1;
