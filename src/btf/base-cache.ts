@@ -128,12 +128,12 @@ async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResu
 
 /**
  * The key of `base`'s entry, eight words: a CRC-32 of the btfpost version and entry format (an
- * entry holds hashes computed by this code), the byte order, the type count, the record words and
- * string bytes, CRC-32s of the records and of the strings, and a CRC-32 of the seven words before.
- * Two bases of the same sizes differing in one word, or in any run of up to 32 bits, never share a
- * key (a CRC-32 catches every such change); other changes do with odds of 1 in 2^32 per region.
- * zlib computes it at several GB/s, where a cryptographic digest of a 6.12 vmlinux's 5 MB (and
- * loading node:crypto for it) cost each run ~6 ms.
+ * entry holds hashes computed by this code), the byte order, the type count, the number of record
+ * words and of string bytes, CRC-32s of the records and of the strings, and a CRC-32 of the seven
+ * words before. Two bases of the same sizes whose records (or strings) differ in one word, or in
+ * any run of up to 32 bits, never share a key (a CRC-32 catches every such change); other changes
+ * go unseen with odds of 1 in 2^32. zlib computes it at ~2 GB/s, where SHA-256 over a 6.12
+ * vmlinux's 5 MB, with node:crypto loaded for it, cost each run ~6 ms.
  */
 function contentKey(base: Btf, crc: (data: Uint8Array, value?: number) => number): Buffer {
   const k = new Uint32Array(8);

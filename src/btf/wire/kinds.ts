@@ -73,7 +73,10 @@ export function makeInfo(kind: number, vlen: number, kflag: boolean): number {
   return ((kflag ? 0x80000000 : 0) | ((kind & 0x7f) << 24) | (vlen & 0xffffff)) >>> 0;
 }
 
-/** Per kind: words after the 3-word header besides the per-entry ones (-1 = kind unknown). */
+/**
+ * Per kind: words after the 3-word header besides the per-entry ones (-1 = kind unknown). This
+ * table and the next are read (not written) by loops that cannot afford a call of extraWords.
+ */
 export const EXTRA_FIXED = new Int8Array(128).fill(-1);
 /** Per kind: words per vlen entry. */
 export const EXTRA_PER_ENTRY = new Int8Array(128);
