@@ -3,10 +3,10 @@
 import { describe, it, expect } from 'vitest';
 import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/testdata.js';
+import { fixture, ROOT } from '../helpers/testdata.js';
 
 const PROGRAMS = ['btfpost', 'pahole', 'resolve-ids'];
 const built = PROGRAMS.every((p) => existsSync(join(ROOT, 'dist', 'bundle', `${p}.cjs.cache`)));
@@ -49,6 +49,34 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     rmSync(dir, { recursive: true, force: true });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+
+  it('encoding over a base loads no hash module, with the base cache missing and then hitting', () => {
+    // The base cache's key and digest are zlib CRC-32s: node:crypto would cost each run ~2 ms to load.
+    const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
+    try {
+      const ko = join(dir, 'in.ko');
+      const base = join(dir, 'vmlinux.btf');
+      writeFileSync(ko, fixture('postlink/tcp_bbr.pre-btf.ko.gz'));
+      writeFileSync(base, fixture('btf/vmlinux-6.12.btf.gz'));
+      const probe = `const { loadBundle } = require(${JSON.stringify(join(ROOT, 'bin', 'load-bundle.js'))});
+        const program = loadBundle('btfpost').exports;
+        (async () => {
+          const codes = [];
+          for (const out of ['a.btf', 'b.btf']) codes.push(await program.main(['encode', ${JSON.stringify(ko)}, '--btf_base', ${JSON.stringify(base)}, '--detached', ${JSON.stringify(dir)} + '/' + out]));
+          console.log(JSON.stringify({ codes, loaded: process.moduleLoadList.filter((m) => /\\bcrypto$/.test(m)) }));
+        })();`;
+      const file = join(dir, 'probe.cjs');
+      writeFileSync(file, probe);
+      const r = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, BTFPOST_CACHE_DIR: join(dir, 'cache') } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ codes: [0, 0], loaded: [] });
+      // The first run wrote the entry the second one read.
+      expect(readdirSync(join(dir, 'cache')).filter((n) => n.endsWith('.bin'))).toHaveLength(1);
+      expect(Buffer.compare(readFileSync(join(dir, 'a.btf')), readFileSync(join(dir, 'b.btf')))).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('string width is measured only when a text needs it: loading a program creates no Intl.Segmenter', () => {
