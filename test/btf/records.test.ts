@@ -24,7 +24,10 @@ function copiedBase(bytes: Uint8Array): Btf {
   return new Btf({ le: p.le, hdrLen: p.hdrLen, words: p.words.slice(), wordLen: p.wordLen, offs: p.offs.slice(), count: p.count, strs: p.strs.slice(), strLen: p.strLen });
 }
 
-/** A split BTF over `base` duplicating its struct and adding one of its own, deduplicated. */
+/**
+ * A split BTF over `base` duplicating its struct and adding one of its own, deduplicated (the ids
+ * in the comments are those over the base of baseBytes).
+ */
 function dedupOver(base: Btf): Btf {
   const split = buildBtf([
     ['INT', 'int', 4, INT_SIGNED], // [5] = [1]
@@ -78,6 +81,7 @@ describe('records with room for dedup', () => {
     const bytes = baseBytes();
     const base = parseBtf(bytes);
     base.add(BTF_KIND_PTR, 0, 0, false, 1); // [5], a PTR to int: the records move to a new array
+    // The same split over both (its ids one later than over baseBytes' base).
     const copy = copiedBase(serializeBtf(base));
     expect(Buffer.compare(serializeBtf(dedupOver(base)), serializeBtf(dedupOver(copy)))).toBe(0);
   });
