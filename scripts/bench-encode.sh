@@ -7,6 +7,9 @@
 # The first line is the floor under every btfpost figure on this machine: Node starting and exiting
 # (`node -e 0`, without NODE_EXTRA_CA_CERTS, as bin/ starts it) and btfpost starting with its
 # compiled program (`btfpost --version`), medians of as many runs.
+# Times are the shell's wall clock of each run, to the millisecond (GNU time's own %e has 10 ms
+# steps, a seventh of a small module's pahole run); peak memory is GNU time's %M. Both tools run
+# under GNU time alike (0-2 ms of each figure).
 set -euo pipefail
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
@@ -17,27 +20,29 @@ MODS=${*:-tcp_bbr nf_conntrack ext4 btrfs i915}
 FEAT=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs
 T=$(mktemp -d)
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# timed OUT CMD...: run CMD (its output discarded) under GNU time, append "SECONDS PEAK_KB" to OUT.
+timed() {
+  local out=$1 TIMEFORMAT=%3R; shift
+  { time /usr/bin/time -f '%M' -o "$T/mem" "$@" >/dev/null 2>&1; } 2> "$T/wall"
+  echo "$(cat "$T/wall") $(cat "$T/mem")" >> "$out"
+}
 one() { # LABEL JOBS FILE BASEARGS...
   local label=$1 j=$2 f=$3; shift 3
   for i in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$T/p" env LLVM_OBJCOPY=objcopy "$PAHOLE" "-j$j" --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust "$@" --btf_encode_detached="$T/p.btf" "$f" >/dev/null 2>&1
-    cat "$T/p" >> "$T/$label.pahole"
-    /usr/bin/time -f '%e %M' -o "$T/o" "$HERE/bin/btfpost" encode "$f" -j "$j" --btf_features=$FEAT --lang_exclude=rust "$@" --detached "$T/o.btf" >/dev/null 2>&1
-    cat "$T/o" >> "$T/$label.ours"
+    timed "$T/$label.pahole" env LLVM_OBJCOPY=objcopy "$PAHOLE" "-j$j" --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust "$@" --btf_encode_detached="$T/p.btf" "$f"
+    timed "$T/$label.ours" "$HERE/bin/btfpost" encode "$f" -j "$j" --btf_features=$FEAT --lang_exclude=rust "$@" --detached "$T/o.btf"
   done
   local p o pm om
   p=$(cut -d' ' -f1 "$T/$label.pahole" | median); o=$(cut -d' ' -f1 "$T/$label.ours" | median)
   pm=$(cut -d' ' -f2 "$T/$label.pahole" | median); om=$(cut -d' ' -f2 "$T/$label.ours" | median)
-  printf '%-14s -j%s  pahole %6.2f s %5d MB   btfpost %6.2f s %5d MB   ratio %.2f\n' "$label" "$j" "$p" $((pm / 1024)) "$o" $((om / 1024)) "$(echo "$o / $p" | bc -l)"
+  printf '%-14s -j%s  pahole %6.3f s %5d MB   btfpost %6.3f s %5d MB   ratio %.2f\n' "$label" "$j" "$p" $((pm / 1024)) "$o" $((om / 1024)) "$(echo "$o / $p" | bc -l)"
 }
 floor() {
   for i in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$T/f" env -u NODE_EXTRA_CA_CERTS node -e 0
-    cat "$T/f" >> "$T/floor.node"
-    /usr/bin/time -f '%e %M' -o "$T/f" "$HERE/bin/btfpost" --version >/dev/null
-    cat "$T/f" >> "$T/floor.btfpost"
+    timed "$T/floor.node" env -u NODE_EXTRA_CA_CERTS node -e 0
+    timed "$T/floor.btfpost" "$HERE/bin/btfpost" --version
   done
-  printf 'floor               node -e 0 %6.2f s %5d MB   btfpost --version %6.2f s %5d MB\n' \
+  printf 'floor               node -e 0 %6.3f s %5d MB   btfpost --version %6.3f s %5d MB\n' \
     "$(cut -d' ' -f1 "$T/floor.node" | median)" $(($(cut -d' ' -f2 "$T/floor.node" | median) / 1024)) \
     "$(cut -d' ' -f1 "$T/floor.btfpost" | median)" $(($(cut -d' ' -f2 "$T/floor.btfpost" | median) / 1024))
 }
