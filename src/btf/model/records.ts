@@ -16,10 +16,17 @@ const unclaimed = new WeakSet<ArrayBufferLike>();
 
 /**
  * `n` words for a base's records: a view starting at word VOID_WORDS of a zeroed array of twice
- * VOID_WORDS + n words (pages never written cost no memory).
+ * VOID_WORDS + n words (pages never written cost no memory). Where the address space for that is
+ * refused (a machine without overcommit), just the `n` words: dedup then copies them.
  */
 export function recordsWithRoom(n: number): Uint32Array {
-  const all = new Uint32Array(2 * (VOID_WORDS + n));
+  let all: Uint32Array;
+  try {
+    all = new Uint32Array(2 * (VOID_WORDS + n));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return new Uint32Array(n);
+  }
   unclaimed.add(all.buffer);
   return all.subarray(VOID_WORDS, VOID_WORDS + n);
 }
