@@ -43,8 +43,13 @@ const MIN_BYTES = 256 << 10;
  * words (12-16), the table's four scalars (17-20), a CRC-32 of everything after the header (21).
  */
 const HEADER_WORDS = 22;
-/** zlib's CRC-32 (Node 20.15 and later; without it, no cache). */
-const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+/** zlib's CRC-32: Node 20.15 and later have it; without it, no cache (see prepare). */
+const zlibCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+/** CRC-32 of `data`; called only once prepare has found zlib's. */
+function crc32(data: Uint8Array): number {
+  return (zlibCrc32 as (data: Uint8Array) => number)(data);
+}
 const ENTRY = /^[0-9a-f]{64}\.bin$/;
 
 /**
@@ -92,8 +97,8 @@ export async function loadBase(path: string, opts: Omit<BaseCacheOptions, 'file'
 
 async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResult> {
   const dir = opts.dir === undefined ? baseCacheDir() : opts.dir;
-  if (dir === null || base.base !== null || base.wordLen * 4 + base.strLen < MIN_BYTES || crc32 === undefined) return 'off';
-  const key = contentKey(base, crc32);
+  if (dir === null || base.base !== null || base.wordLen * 4 + base.strLen < MIN_BYTES || zlibCrc32 === undefined) return 'off';
+  const key = contentKey(base);
   const path = join(dir, `${key.toString('hex')}.bin`);
   if (await adoptEntry(base, path, key)) {
     try {
@@ -135,16 +140,16 @@ async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResu
  * go unseen with odds of 1 in 2^32. zlib computes it at ~2 GB/s, where SHA-256 over a 6.12
  * vmlinux's 5 MB, with node:crypto loaded for it, cost each run ~6 ms.
  */
-function contentKey(base: Btf, crc: (data: Uint8Array, value?: number) => number): Buffer {
+function contentKey(base: Btf): Buffer {
   const k = new Uint32Array(8);
-  k[0] = crc(Buffer.from(`btfpost ${VERSION} base cache ${FORMAT}\n`));
+  k[0] = crc32(Buffer.from(`btfpost ${VERSION} base cache ${FORMAT}\n`));
   k[1] = base.le ? 1 : 0;
   k[2] = base.typeCount;
   k[3] = base.wordLen;
   k[4] = base.strLen;
-  k[5] = crc(new Uint8Array(base.words.buffer, base.words.byteOffset, base.wordLen * 4));
-  k[6] = crc(base.strs.subarray(0, base.strLen));
-  k[7] = crc(new Uint8Array(k.buffer, 0, 28));
+  k[5] = crc32(new Uint8Array(base.words.buffer, base.words.byteOffset, base.wordLen * 4));
+  k[6] = crc32(base.strs.subarray(0, base.strLen));
+  k[7] = crc32(new Uint8Array(k.buffer, 0, 28));
   return Buffer.from(k.buffer);
 }
 
@@ -216,7 +221,7 @@ function entryBytes(base: Btf, key: Buffer): Uint8Array {
 
 /** CRC-32 of an entry's contents after the header: a damaged entry is never adopted. */
 function payloadDigest(entry: Uint8Array): number {
-  return (crc32 as (data: Uint8Array) => number)(entry.subarray(HEADER_WORDS * 4));
+  return crc32(entry.subarray(HEADER_WORDS * 4));
 }
 
 /** Remove all but the KEEP most recently used entries, and temporary files a killed run left. */

@@ -12,6 +12,16 @@ const PROGRAMS = ['btfpost', 'pahole', 'resolve-ids'];
 const built = PROGRAMS.every((p) => existsSync(join(ROOT, 'dist', 'bundle', `${p}.cjs.cache`)));
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 
+/**
+ * Run `source` as a CommonJS file written to `dir` (not with `node -e`, which itself loads
+ * node:crypto), with `env` as its environment.
+ */
+function runProbeFile(dir: string, source: string, env: NodeJS.ProcessEnv = process.env) {
+  const file = join(dir, 'probe.cjs');
+  writeFileSync(file, source);
+  return spawnSync(process.execPath, [file], { encoding: 'utf8', env });
+}
+
 /** What loadBundle(name) of `binDir`/load-bundle.js says about the cache, from a fresh process. */
 function cacheUsed(binDir: string, name: string): boolean {
   const probe = `import(${JSON.stringify(join(binDir, 'load-bundle.js'))}).then((m) => console.log(m.loadBundle(${JSON.stringify(name)}).cacheUsed))`;
@@ -41,11 +51,8 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     const probe = `const { loadBundle } = require(${JSON.stringify(join(ROOT, 'bin', 'load-bundle.js'))});
       for (const p of ${JSON.stringify(PROGRAMS)}) loadBundle(p);
       console.log(JSON.stringify(process.moduleLoadList.filter((m) => /\\b(child_process|worker_threads|crypto)$/.test(m))));`;
-    // From a file: `node -e` itself loads node:crypto.
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
-    const file = join(dir, 'probe.cjs');
-    writeFileSync(file, probe);
-    const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    const r = runProbeFile(dir, probe);
     rmSync(dir, { recursive: true, force: true });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
@@ -66,9 +73,7 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
           for (const out of ['a.btf', 'b.btf']) codes.push(await program.main(['encode', ${JSON.stringify(ko)}, '--btf_base', ${JSON.stringify(base)}, '--detached', ${JSON.stringify(dir)} + '/' + out]));
           console.log(JSON.stringify({ codes, loaded: process.moduleLoadList.filter((m) => /\\bcrypto$/.test(m)) }));
         })();`;
-      const file = join(dir, 'probe.cjs');
-      writeFileSync(file, probe);
-      const r = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, BTFPOST_CACHE_DIR: join(dir, 'cache') } });
+      const r = runProbeFile(dir, probe, { ...process.env, BTFPOST_CACHE_DIR: join(dir, 'cache') });
       expect(r.status, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual({ codes: [0, 0], loaded: [] });
       // The first run wrote the entry the second one read.
