@@ -110,8 +110,11 @@ export function chunkBuffers(c: EncodedChunk): ArrayBuffer[] {
 
 /** A formal parameter as read from DWARF (origin: DIE to take name and type from, or -1). */
 interface FnParam { name: string | undefined; type: number; flags: number; die: number; origin: number }
-/** A function DIE as read from DWARF, before the ELF symbol table decides whether it is saved. */
-interface FnDie { die: number; name: string | undefined; ret: number; params: FnParam[]; unspec: boolean; annots: Annot[] }
+/**
+ * A function DIE as read from DWARF, before the ELF symbol table decides whether it is saved;
+ * `nameId` is the interned DWARF string id of `name` (-1 without one).
+ */
+interface FnDie { die: number; name: string | undefined; nameId: number; ret: number; params: FnParam[]; unspec: boolean; annots: Annot[] }
 
 /** A parallel encoding cannot be merged exactly (the caller encodes sequentially instead). */
 export class ChunkMergeError extends Error {
@@ -168,9 +171,14 @@ export class Encoder {
 
   /** CU-local type id per DIE, indexed by offset minus the unit offset; 0 = void / not a type. */
   private localId = new Int32Array(0);
-  /** BTF string offset per interned DWARF string id (see nameOff). */
   /** BTF name offset + 1 per interned DWARF string id (0: not added yet). */
   private nameCache: Int32Array<ArrayBuffer> = new Int32Array(4096);
+  /**
+   * ElfFunctions.find's answer plus 2 per interned DWARF string id, 0 until asked (see saveFunction):
+   * a vmlinux's function DIEs name ~190K functions, most of them many times over, and a hash
+   * lookup by string compares the name's characters each time (~0.5 us, ~50 ms a thread).
+   */
+  private fnSymbolCache: Int32Array<ArrayBuffer> = new Int32Array(0);
   private unitOffset = 0;
   /** DIE offsets of the unit's types, in id order (index = local id - 1). */
   private readonly types = new WordList(1024);
@@ -920,16 +928,25 @@ export class Encoder {
 
   // ---- functions ----
 
-  /** Name of a subprogram, following DW_AT_abstract_origin then DW_AT_specification when it has none. */
-  private fnName(c: D.DieCursor, off: number): string | undefined {
+  /**
+   * String id of the name of the subprogram at `off`, following DW_AT_abstract_origin then
+   * DW_AT_specification when it has none; -1 when none of them has one.
+   */
+  private fnNameId(c: D.DieCursor, off: number): number {
     for (let guard = 0; guard < 8 && off >= 0; guard++) {
       c.dieAt(off);
-      const n = c.attrString(D.DW_AT_name);
-      if (n !== undefined) return n;
+      const n = this.nameId(c);
+      if (n >= 0) return n;
       const ao = c.attrRef(D.DW_AT_abstract_origin);
       off = ao >= 0 ? ao : c.attrRef(D.DW_AT_specification);
     }
-    return undefined;
+    return -1;
+  }
+
+  /** The string id of the cursor DIE's DW_AT_name, or -1. */
+  private nameId(c: D.DieCursor): number {
+    const ref = c.attrStrRef(D.DW_AT_name);
+    return ref < 0 ? -1 : this.dwarf.strRefId(ref);
   }
 
   private encodeFunctions(): void {
@@ -952,7 +969,7 @@ export class Encoder {
     if (cur.attrFlag(D.DW_AT_declaration)) return null;
     const hasOrigin = cur.has(D.DW_AT_abstract_origin);
     let ret = this.refId(cur, D.DW_AT_type);
-    let name = cur.attrString(D.DW_AT_name);
+    let nameId = this.nameId(cur);
     const originRef = cur.attrRef(D.DW_AT_abstract_origin);
     const specRef = cur.attrRef(D.DW_AT_specification);
     const params: FnParam[] = [];
@@ -972,9 +989,9 @@ export class Encoder {
         cur.skipChildren();
       }
     }
-    if (name === undefined && (originRef >= 0 || specRef >= 0)) {
-      name = this.fnName(c2, originRef >= 0 ? originRef : specRef);
-      if (name === undefined && originRef >= 0 && specRef >= 0) name = this.fnName(c2, specRef);
+    if (nameId < 0 && (originRef >= 0 || specRef >= 0)) {
+      nameId = this.fnNameId(c2, originRef >= 0 ? originRef : specRef);
+      if (nameId < 0 && originRef >= 0 && specRef >= 0) nameId = this.fnNameId(c2, specRef);
     }
     if (ret === 0 && hasOrigin && originRef >= 0) {
       c2.dieAt(originRef);
@@ -987,7 +1004,8 @@ export class Encoder {
         p.type = this.refId(c2, D.DW_AT_type);
       }
     }
-    return { die: off, name, ret, params, unspec, annots };
+    const name = nameId < 0 ? undefined : this.dwarf.strIdString(nameId);
+    return { die: off, name, nameId, ret, params, unspec, annots };
   }
 
   /** The DW_TAG_formal_parameter under the cursor, the `idx`-th of its function (cursor left after it). */
@@ -1047,7 +1065,13 @@ export class Encoder {
     if (fn.name === undefined) return;
     let idx = -1;
     if (funcs.count > 0) {
-      idx = funcs.find(fn.name);
+      let known = this.fnSymbolCache;
+      if (fn.nameId >= known.length) known = this.fnSymbolCache = grownInt32(known, fn.nameId + 1);
+      idx = known[fn.nameId] - 2;
+      if (idx === -2) {
+        idx = funcs.find(fn.name);
+        known[fn.nameId] = idx + 2;
+      }
       if (idx < 0 && funcs.suffixCount > 0 && this.f.optimized_func) {
         idx = funcs.findSuffixed(fn.name);
         if (idx >= 0 && funcs.alias[idx] === null) {
