@@ -28,21 +28,53 @@ await build({
 // and usage texts measure strings. Each import of it gets a stand-in that evaluates the copy it
 // would have had on first use.
 const LAZY = 'string-width';
+// yargs imports Node's assert module for two internal checks; loading it costs a start ~1.5 ms
+// and sets up process.stderr. yargs gets these two functions instead.
+const ASSERT_STAND_IN = '\0yargs-assert';
+const ASSERT_SOURCE = `
+export function strictEqual(actual, expected, message) {
+  if (!Object.is(actual, expected)) fail(message, 'expected the same value');
+}
+export function notStrictEqual(actual, expected, message) {
+  if (Object.is(actual, expected)) fail(message, 'expected another value');
+}
+function fail(message, what) {
+  throw message instanceof Error ? message : new Error(\`yargs: \${message ?? what}\`);
+}
+`;
+// yargs' platform module reads the terminal's width when it is evaluated, which sets up
+// process.stdout (1-2.5 ms of a start); only help text needs the width. It is read when asked.
+const SHIM = '/node_modules/yargs/lib/platform-shims/esm.mjs';
+const COLUMNS = "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null";
 const lazyModules = {
-  name: 'lazy-string-width',
+  name: 'lazy-modules',
   async resolveId(source, importer, options) {
-    if (source !== LAZY || importer === undefined || importer.startsWith('\0')) return null;
+    if (importer === undefined || importer.startsWith('\0')) return null;
+    if (source === 'assert' && importer.endsWith(SHIM)) return ASSERT_STAND_IN;
+    if (source !== LAZY) return null;
     const real = await this.resolve(source, importer, { ...options, skipSelf: true });
     // Named relative to the project: the id appears in the bundle as a comment.
     return real ? `\0lazy:${relative(root, real.id)}` : null;
   },
   load(id) {
+    if (id === ASSERT_STAND_IN) return ASSERT_SOURCE;
     if (!id.startsWith('\0lazy:')) return null;
     const real = JSON.stringify(join(root, id.slice('\0lazy:'.length)));
     return `let impl;\nexport default function stringWidth(string, options) {\n  impl ??= require(${real}).default;\n  return impl(string, options);\n}\n`;
   },
+  transform(code, id) {
+    if (!id.endsWith(SHIM)) return null;
+    // Another yargs may read it elsewhere: stop rather than bundle it unchanged.
+    if (code.split(COLUMNS).length !== 2) throw new Error(`${id}: the terminal width is not read as expected; see scripts/bundle.mjs`);
+    return code.replace(COLUMNS, `get ${COLUMNS.replace(': ', '() { return ')}; }`);
+  },
 };
-const programs = { btfpost: 'cli/main.js', pahole: 'cli/pahole.js', 'resolve-ids': 'cli/resolve-ids.js' };
+// btfpost-encode and btfpost-module are bin/btfpost's for `encode` and the post-link job (see
+// btfpostProgram in bin/load-bundle.js).
+const programs = {
+  btfpost: 'cli/main.js', 'btfpost-encode': 'cli/main-encode.js', 'btfpost-module': 'cli/main-module.js',
+  pahole: 'cli/pahole.js', 'resolve-ids': 'cli/resolve-ids.js',
+};
 for (const [name, entry] of Object.entries(programs)) {
   await build({
     input: { [name]: `${root}dist/${entry}` },

@@ -14,7 +14,7 @@ import { cachedDataVersionTag } from 'node:v8';
 import { gunzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const PROGRAMS = { btfpost: 'main', pahole: 'mainPahole', 'resolve-ids': 'mainResolveBtfids' };
+const PROGRAMS = { btfpost: 'main', 'btfpost-encode': 'main', 'btfpost-module': 'main', pahole: 'mainPahole', 'resolve-ids': 'mainResolveBtfids' };
 const FEATURES = 'encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs,distilled_base';
 
 /** Command lines each program runs to train its cache, given the example's files. */
@@ -26,6 +26,16 @@ function workloads(name, f) {
         [f.ko, '--base', f.base, '--distilled-base', '-o', join(f.dir, 'b.ko')],
         ['encode', f.ko, '--btf_base', f.base, `--btf_features=${FEATURES}`, '--detached', join(f.dir, 'a.btf')],
         ['dump', join(f.dir, 'a.ko'), '-B', f.base],
+      ];
+    case 'btfpost-module':
+      return [
+        [f.ko, '--base', f.base, '--distilled-base', '-o', join(f.dir, 'm1.ko')],
+        [f.ko, '--base', f.base, '--distilled-base', '-o', join(f.dir, 'm2.ko')],
+      ];
+    case 'btfpost-encode':
+      return [
+        ['encode', f.ko, '--btf_base', f.base, `--btf_features=${FEATURES}`, '--detached', join(f.dir, 'e1.btf')],
+        ['encode', f.ko, '--btf_base', f.base, `--btf_features=${FEATURES}`, '--detached', join(f.dir, 'e2.btf')],
       ];
     case 'pahole':
       copyFileSync(f.ko, join(f.dir, 'p.ko'));

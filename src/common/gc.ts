@@ -1,7 +1,7 @@
 // A full garbage collection on request, for the few places that drop hundreds of MB at once.
 
-import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { v8 } from './lazy-builtin.js';
 
 let collect: (() => void) | null | undefined;
 
@@ -14,7 +14,7 @@ let collect: (() => void) | null | undefined;
 export function collectGarbage(): void {
   if (collect === undefined) {
     try {
-      setFlagsFromString('--expose-gc');
+      v8().setFlagsFromString('--expose-gc');
       const fn: unknown = runInNewContext('gc');
       collect = typeof fn === 'function' ? (fn as () => void) : null;
     } catch {

@@ -20,7 +20,7 @@ export function workerThreads(): typeof import('node:worker_threads') {
   return load('node:worker_threads') as typeof import('node:worker_threads');
 }
 
-/** For V8's optimizer settings while a small input is encoded (see compiler-tuning.ts). */
+/** For V8's optimizer settings while a small input is encoded (compiler-tuning.ts), and full collections (gc.ts). */
 export function v8(): typeof import('node:v8') {
   return load('node:v8') as typeof import('node:v8');
 }

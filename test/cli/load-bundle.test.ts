@@ -58,8 +58,10 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     expect(JSON.parse(r.stdout)).toEqual([]);
   });
 
-  it('encoding over a base loads no hash module, with the base cache missing and then hitting', () => {
-    // The base cache's key and digest are zlib CRC-32s: node:crypto would cost each run ~2 ms to load.
+  it('encoding over a base loads no hash or assert module and sets up no standard stream, with the base cache missing and then hitting', () => {
+    // The base cache's key and digest are zlib CRC-32s: node:crypto would cost each run ~2 ms to
+    // load. yargs gets its two checks without node:assert (~1.5 ms), and reads the terminal's
+    // width only for help (process.stdout on a pipe: ~2.5 ms to set up).
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
     try {
       const ko = join(dir, 'in.ko');
@@ -67,11 +69,14 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
       writeFileSync(ko, fixture('postlink/tcp_bbr.pre-btf.ko.gz'));
       writeFileSync(base, fixture('btf/vmlinux-6.12.btf.gz'));
       const probe = `const { loadBundle } = require(${JSON.stringify(join(ROOT, 'bin', 'load-bundle.js'))});
-        const program = loadBundle('btfpost').exports;
+        const { writeSync } = require('node:fs');
+        const program = loadBundle('btfpost-encode').exports;
         (async () => {
           const codes = [];
           for (const out of ['a.btf', 'b.btf']) codes.push(await program.main(['encode', ${JSON.stringify(ko)}, '--btf_base', ${JSON.stringify(base)}, '--detached', ${JSON.stringify(dir)} + '/' + out]));
-          console.log(JSON.stringify({ codes, loaded: process.moduleLoadList.filter((m) => /\\bcrypto$/.test(m)) }));
+          // A standard stream on a file, a pipe or a terminal loads one of the last three.
+          const loaded = process.moduleLoadList.filter((m) => /^NativeModule (crypto|assert|internal\\/fs\\/sync_write_stream|net|tty)$/.test(m));
+          writeSync(1, JSON.stringify({ codes, loaded }));
         })();`;
       const r = runProbeFile(dir, probe, { ...process.env, BTFPOST_CACHE_DIR: join(dir, 'cache') });
       expect(r.status, r.stderr).toBe(0);
@@ -79,6 +84,63 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
       // The first run wrote the entry the second one read.
       expect(readdirSync(join(dir, 'cache')).filter((n) => n.endsWith('.bin'))).toHaveLength(1);
       expect(Buffer.compare(readFileSync(join(dir, 'a.btf')), readFileSync(join(dir, 'b.btf')))).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('bin/btfpost runs encode and the post-link job from bundles of their own, every other command line from the full one', async () => {
+    const { btfpostProgram } = await import(join(ROOT, 'bin', 'load-bundle.js'));
+    const cases: Array<[string[], string]> = [
+      [['encode', 'm.ko', '--btf_base', 'vmlinux', '--detached', 'o'], 'btfpost-encode'],
+      [['encode'], 'btfpost-encode'],
+      [['m.ko', '--base', 'vmlinux'], 'btfpost-module'],
+      [['dir/m.ko.zst', '-o', 'x.ko'], 'btfpost-module'],
+      [['m.o'], 'btfpost-module'],
+      [['encode', 'm.ko', '--help'], 'btfpost'],
+      [['m.ko', '--version'], 'btfpost'],
+      [['-v', 'm.ko'], 'btfpost'],
+      [['dump', 'm.ko'], 'btfpost'],
+      [['m.txt'], 'btfpost'],
+      [['--version'], 'btfpost'],
+      [[], 'btfpost'],
+    ];
+    for (const [argv, program] of cases) expect(btfpostProgram(argv), argv.join(' ')).toBe(program);
+  });
+
+  it('a command line run from its own bundle ends as it does from the full one', () => {
+    // Same exit code and messages, for good and bad arguments alike; same output file.
+    const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
+    try {
+      const ko = join(dir, 'in.ko');
+      const base = join(dir, 'vmlinux.btf');
+      writeFileSync(ko, fixture('postlink/tcp_bbr.pre-btf.ko.gz'));
+      writeFileSync(base, fixture('btf/vmlinux-6.12.btf.gz'));
+      const run = (program: string, argv: string[]) => {
+        const probe = `const { loadBundle } = require(${JSON.stringify(join(ROOT, 'bin', 'load-bundle.js'))});
+          loadBundle(${JSON.stringify(program)}).exports.main(${JSON.stringify(argv)}).then((code) => { process.exitCode = code; });`;
+        const r = runProbeFile(dir, probe, { ...process.env, BTFPOST_CACHE_DIR: join(dir, 'cache') });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+      };
+      const out = (name: string) => join(dir, name);
+      const cases: Array<[string, (o: string) => string[]]> = [
+        ['btfpost-encode', (o) => ['encode', ko, '--btf_base', base, '--detached', o]],
+        ['btfpost-encode', (o) => ['encode', ko, '--btf_base', base, '--bogus', '--detached', o]],
+        ['btfpost-encode', (o) => ['encode', ko, '--detached', o, '-J']],
+        ['btfpost-encode', (o) => ['encode', join(dir, 'missing.ko'), '--detached', o]],
+        ['btfpost-module', (o) => [ko, '--base', base, '--distilled-base', '-o', o]],
+        ['btfpost-module', (o) => [ko, '--base', base, '--no-such-option', '-o', o]],
+        ['btfpost-module', (o) => [join(dir, 'missing.ko'), '--base', base, '-o', o]],
+      ];
+      cases.forEach(([program, args], i) => {
+        const lean = run(program, args(out(`lean${i}`)));
+        const full = run('btfpost', args(out(`full${i}`)));
+        expect(lean, args('OUT').join(' ')).toEqual(full);
+        if (lean.status === 0) expect(Buffer.compare(readFileSync(out(`lean${i}`)), readFileSync(out(`full${i}`))), `output of case ${i}`).toBe(0);
+      });
+      // The cases include successes and failures.
+      expect(existsSync(out('lean0')) && existsSync(out('lean4'))).toBe(true);
+      expect(run('btfpost-encode', cases[1][1](out('x'))).status).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
