@@ -90,17 +90,6 @@ export interface EncodedChunk {
   arrayIndexId: number;
 }
 
-/**
- * Free the buffers of a chunk another thread sent, once it is absorbed, without waiting for the
- * last reference to it to go: they are detached, so they go at the next minor collection instead
- * of staying while the functions are added and dedup runs (~90 MB for half of a vmlinux). Shared
- * buffers are left as they are. The chunk is unusable afterwards.
- */
-export function releaseChunk(c: EncodedChunk): void {
-  const buffers = chunkBuffers(c).filter((b) => b.byteLength > 0);
-  if (buffers.length > 0) structuredClone(null, { transfer: buffers });
-}
-
 /** The distinct unshared buffers a chunk's arrays are views of: what a worker transfers when it sends the chunk. */
 export function chunkBuffers(c: EncodedChunk): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();

@@ -6,7 +6,7 @@ import { listKfuncs } from '../btfids/index.js';
 import { DEBUG_SECTIONS, DW_LANG_Rust, openDwarf, type DwarfFile } from '../dwarf/index.js';
 import type { ElfFile } from '../elf/index.js';
 import { UnitClaim, halfBySize } from './claim.js';
-import { ChunkMergeError, Encoder, releaseChunk, type EncodeStats, type EncodedChunk } from './encoder.js';
+import { ChunkMergeError, Encoder, type EncodeStats, type EncodedChunk } from './encoder.js';
 import type { ChunkJob } from './worker.js';
 import type { Worker } from 'node:worker_threads';
 import { serializeBtf } from '../btf/wire/serialize.js';
@@ -209,6 +209,36 @@ async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOpt
 }
 
 /**
+ * Absorb the chunks of `fromWorkers` in order, then this thread's `tail` (if any), into `enc`,
+ * taking each out of the array as it is absorbed. Once the workers' chunks are in, nothing here
+ * refers to them and `afterWorkers` runs: a full collection there frees their buffers (~90 MB
+ * for half of a vmlinux) before the functions are added and dedup runs. They are not detached to
+ * free them sooner: the first ArrayBuffer detached in a thread makes V8 check every typed-array
+ * access of the code it optimizes afterwards, which made the 6.12 vmlinux's dedup ~9% slower.
+ * @throws ChunkMergeError as Encoder.absorbChunk.
+ */
+export function absorbChunks(
+  enc: Pick<Encoder, 'absorbChunk' | 'reserveFor'>, fromWorkers: Array<EncodedChunk | null>, tail: EncodedChunk | null, afterWorkers: () => void,
+): void {
+  const all = fromWorkers.filter((c): c is EncodedChunk => c !== null);
+  if (tail !== null) all.push(tail);
+  enc.reserveFor(all);
+  all.length = 0;
+  // In a function of its own: a variable of this one's frame could still hold the last chunk.
+  absorbEach(enc, fromWorkers);
+  afterWorkers();
+  if (tail !== null) enc.absorbChunk(tail, false);
+}
+
+function absorbEach(enc: Pick<Encoder, 'absorbChunk'>, chunks: Array<EncodedChunk | null>): void {
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i];
+    chunks[i] = null;
+    if (c !== null) enc.absorbChunk(c, false);
+  }
+}
+
+/**
  * The units split into `jobs` contiguous runs of about equal DWARF size: this thread encodes the
  * first, worker threads the others, merged in unit order. Null when a worker failed (the
  * single-threaded run then reports the error; so does a failure in units this thread took over from
@@ -313,22 +343,16 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
       return null;
     }
   }
-  const workerChunks = await settled;
+  const workerChunks: Array<EncodedChunk | null> | null = await settled;
   if (!workerChunks) return null;
-  const chunks = tailChunk === null ? workerChunks : [...workerChunks, tailChunk];
+  // The promises hold the chunks too; from here on only workerChunks does (see absorbChunks).
+  later.length = 0;
   // This thread is done reading DWARF: what reading built up (for the 6.12 vmlinux a 19 MB string
-  // index and 16 MB of windows) can go. Not collected here at once: a full collection at this
-  // point kept the 6.12 vmlinux's peak 17 MB lower (537 against 554 MB, pahole 1.30: 587 MB) but
-  // cost 50-80 ms of a 4.6 s run, with the other thread idle (encodeBtfFrom still collects once,
-  // before deduplication, for a large input).
+  // index and 16 MB of windows) can go, in the collection that follows the workers' chunks.
   enc.doneReading();
   dwarf.releaseReadState();
   try {
-    enc.reserveFor(chunks);
-    for (const c of chunks) {
-      enc.absorbChunk(c, false);
-      if (c !== tailChunk) releaseChunk(c);
-    }
+    absorbChunks(enc, workerChunks, tailChunk, collectGarbage);
   } catch (e) {
     if (e instanceof ChunkMergeError) return null;
     throw e;

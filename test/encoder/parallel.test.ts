@@ -128,22 +128,35 @@ describe('saved functions sent between threads', () => {
   });
 });
 
-describe('a worker chunk once absorbed', () => {
-  it('has its own buffers detached, one shared buffer left alone', async () => {
-    const { releaseChunk } = await import('../../src/encoder/encoder.js');
-    const words = new Uint32Array(new ArrayBuffer(64));
-    // offs as a view into the same buffer as words: transferred once.
-    const offs = new Uint32Array(words.buffer, 32, 4);
-    const strs = new Uint8Array(new SharedArrayBuffer(16));
-    const ints = new Int32Array(8);
-    const chunk = {
-      startId: 1, startStrOff: 0, words, offs, count: 0, strs, strLen: 0, states: { ints, strings: [] }, aliases: [], secinfo: [],
-      stats: { units: 0, unitsSkipped: 0, types: 0, variables: 0, functions: 0, functionsSkipped: 0, threads: 1 }, hasIndexType: false, needIndexType: false, arrayIndexId: 0,
-    };
-    releaseChunk(chunk as unknown as Parameters<typeof releaseChunk>[0]);
-    expect(words.buffer.byteLength).toBe(0);
-    expect(offs.length).toBe(0);
-    expect(ints.buffer.byteLength).toBe(0);
-    expect(strs.length).toBe(16);
+describe('the chunks of a parallel encoding, absorbed', () => {
+  it('in order, the tail last, each dropped once absorbed: the workers\' are unreachable when afterWorkers runs', async () => {
+    const { absorbChunks } = await import('../../src/encoder/index.js');
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    type Chunk = Parameters<typeof absorbChunks>[1][number];
+    const chunk = (n: number) => ({ n, words: new Uint32Array(1 << 16) }) as unknown as NonNullable<Chunk>;
+    const fromWorkers: Chunk[] = [chunk(1), chunk(2)];
+    const refs = fromWorkers.map((c) => new WeakRef(c!));
+    // A WeakRef keeps its target until the task that made it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const tail = chunk(3);
+    const absorbed: number[] = [];
+    let reserved = 0;
+    let unreachable: boolean[] = [];
+    const enc = {
+      reserveFor: (all: readonly unknown[]) => { reserved = all.length; },
+      absorbChunk: (c: unknown) => { absorbed.push((c as { n: number }).n); },
+    } as unknown as Parameters<typeof absorbChunks>[0];
+    absorbChunks(enc, fromWorkers, tail, () => {
+      gc();
+      unreachable = refs.map((r) => r.deref() === undefined);
+      absorbed.push(0);
+    });
+    expect(reserved).toBe(3);
+    expect(absorbed).toEqual([1, 2, 0, 3]);
+    expect(fromWorkers).toEqual([null, null]);
+    expect(unreachable).toEqual([true, true]);
   });
 });
