@@ -105,4 +105,4 @@ function btfpostProgram(argv) {
 /** src/cli/command-line.ts, MODULE_FILE. */
 const MODULE_FILE = /\.ko(\.xz|\.zst|\.gz)?$|\.o$/;
 
-module.exports = { btfpostProgram, codeCacheFile, loadBundle, runBundle };
+module.exports = { MODULE_FILE, btfpostProgram, codeCacheFile, loadBundle, runBundle };

@@ -90,7 +90,10 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
   });
 
   it('bin/btfpost runs encode and the post-link job from bundles of their own, every other command line from the full one', async () => {
-    const { btfpostProgram } = await import(join(ROOT, 'bin', 'load-bundle.js'));
+    const { btfpostProgram, MODULE_FILE } = await import(join(ROOT, 'bin', 'load-bundle.js'));
+    // The loader's test for a module file is the command line's.
+    const commandLine = await import('../../src/cli/command-line.js');
+    expect(String(MODULE_FILE)).toBe(String(commandLine.MODULE_FILE));
     const cases: Array<[string[], string]> = [
       [['encode', 'm.ko', '--btf_base', 'vmlinux', '--detached', 'o'], 'btfpost-encode'],
       [['encode'], 'btfpost-encode'],
