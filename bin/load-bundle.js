@@ -13,7 +13,7 @@
 // module sets up Node's ES module loader first, 10-20 ms of every run.
 'use strict';
 const { isAscii } = require('node:buffer');
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
@@ -51,7 +51,7 @@ function codeCacheData(file, source) {
  * bytes, and whether V8 took the cache.
  */
 function loadBundle(name) {
-  const file = join(__dirname, '..', 'dist', 'bundle', `${name}.cjs`);
+  const file = bundleFile(name);
   const source = readFileSync(file);
   let cachedData;
   try {
@@ -97,9 +97,13 @@ function runBundle(name, entry) {
 function btfpostProgram(argv) {
   const first = argv[0];
   if (first === undefined || first.startsWith('-') || argv.includes('--help') || argv.includes('--version')) return 'btfpost';
-  if (first === 'encode') return 'btfpost-encode';
-  if (MODULE_FILE.test(first)) return 'btfpost-module';
-  return 'btfpost';
+  const own = first === 'encode' ? 'btfpost-encode' : MODULE_FILE.test(first) ? 'btfpost-module' : null;
+  // A dist/ built before these bundles existed has the full program only.
+  return own !== null && existsSync(bundleFile(own)) ? own : 'btfpost';
+}
+
+function bundleFile(name) {
+  return join(__dirname, '..', 'dist', 'bundle', `${name}.cjs`);
 }
 
 /** src/cli/command-line.ts, MODULE_FILE. */

@@ -187,6 +187,10 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     // No cache file.
     expect(cacheUsed(join(dir, 'bin'), 'btfpost')).toBe(false);
     expect(run().stdout.trim()).toBe(version);
+    // Only the full program there: encode runs from it.
+    const encode = spawnSync(process.execPath, [join(dir, 'bin', 'btfpost'), 'encode', 'x.ko', '--bogus', '--detached', 'o'], { encoding: 'utf8' });
+    expect(encode.status, encode.stderr).toBe(1);
+    expect(encode.stderr).toMatch(/^btfpost: Unknown argument: bogus\n/);
     // The cache as built is taken from the copy too.
     const good = readFileSync(join(ROOT, 'dist', 'bundle', 'btfpost.cjs.cache'));
     writeFileSync(join(dir, 'dist', 'bundle', 'btfpost.cjs.cache'), good);
