@@ -106,7 +106,7 @@ function bundleFile(name) {
   return join(__dirname, '..', 'dist', 'bundle', `${name}.cjs`);
 }
 
-/** src/cli/command-line.ts, MODULE_FILE. */
+/** A first word naming a module file: MODULE_FILE of src/cli/command-line.ts (a test holds them equal). */
 const MODULE_FILE = /\.ko(\.xz|\.zst|\.gz)?$|\.o$/;
 
 module.exports = { MODULE_FILE, btfpostProgram, codeCacheFile, loadBundle, runBundle };
