@@ -7,13 +7,15 @@ import { SHF_COMPRESSED, type ElfFile, type ElfSection } from '../elf/index.js';
 import { compileAbbrevTable, type AbbrevTable, type UnitShape } from './abbrev.js';
 import { readOffset, readSized, TWO32 } from './bytes.js';
 import { DieCursor } from './cursor.js';
-import { needsRelocation, relocateDebugSection } from './relocate.js';
+import { needsRelocation, relocateDebugSection, relocateDebugSectionWithPlaces, type AddressPlaces } from './relocate.js';
 import { StringTable } from './strings.js';
 import { parseUnitHeader, type DieOffset, type Unit } from './unit.js';
 
 /** Gives a debug section's bytes (decompressed, relocated) by its `.debug_*` name, or null when absent. */
 export interface SectionLoader {
   load(name: string): Uint8Array | null;
+  /** The AddressPlaces found while `load` relocated section `name`, or null (none asked for, or none applied). */
+  addressPlaces?(name: string): AddressPlaces | null;
   /** .debug_info to be read from the file a window of units at a time, or null to `load` it whole. */
   streamedInfo?(): StreamedSection | null;
 }
@@ -263,6 +265,17 @@ export class DwarfFile {
       this.loaded.set(name, s);
     }
     return s;
+  }
+
+  /**
+   * The places of section `name` (.debug_info or .debug_addr) that its relocations made addresses
+   * into the sections OpenDwarfOptions.addressSections marks, with the section of each (see
+   * AddressPlaces; the section is loaded first). Null when none were asked for, no relocation
+   * applied here, or the section was handed over already relocated.
+   */
+  addressPlaces(name: string): AddressPlaces | null {
+    this.section(name);
+    return this.loader.addressPlaces?.(name) ?? null;
   }
 
   /** Every unit of .debug_info in section order (headers are parsed on the first call). */
@@ -551,7 +564,7 @@ export const DEBUG_SECTIONS = [
  * @throws DwarfError "no DWARF" when there is no .debug_info; ElfError for corrupt compressed data.
  */
 export function openDwarf(elf: ElfFile, opts: OpenDwarfOptions = {}): DwarfFile {
-  const sections = new ElfDebugSections(elf, opts.relocateInPlace === true, opts.loaded ?? null, opts.streamInfo === true);
+  const sections = new ElfDebugSections(elf, opts.relocateInPlace === true, opts.loaded ?? null, opts.streamInfo === true, opts.addressSections ?? null);
   return new DwarfFile(sections, { le: elf.le, fileName: elf.fileName, windowBytes: opts.windowBytes });
 }
 
@@ -577,7 +590,16 @@ export interface OpenDwarfOptions {
   streamInfo?: boolean;
   /** Window size for `streamInfo` (INFO_WINDOW_BYTES by default). */
   windowBytes?: number;
+  /**
+   * Per ELF section index, nonzero for the sections whose addresses a reader will trace back:
+   * relocating .debug_info and .debug_addr then also records which of their places were relocated
+   * into those sections (DwarfFile.addressPlaces).
+   */
+  addressSections?: Uint8Array | null;
 }
+
+/** The sections whose address places are recorded (OpenDwarfOptions.addressSections). */
+const ADDRESS_HOLDERS = ['.debug_info', '.debug_addr'];
 
 /**
  * The debug sections of an ELF file. A class rather than a closure per file: the hot readers that
@@ -585,8 +607,12 @@ export interface OpenDwarfOptions {
  */
 class ElfDebugSections implements SectionLoader {
   private readonly inPlace: boolean;
+  private readonly places = new Map<string, AddressPlaces>();
 
-  constructor(private readonly elf: ElfFile, inPlace: boolean, private readonly loaded: Readonly<Record<string, Uint8Array>> | null, private readonly stream: boolean) {
+  constructor(
+    private readonly elf: ElfFile, inPlace: boolean, private readonly loaded: Readonly<Record<string, Uint8Array>> | null, private readonly stream: boolean,
+    private readonly addressSections: Uint8Array | null,
+  ) {
     this.inPlace = inPlace && !(elf.bytes.buffer instanceof SharedArrayBuffer);
   }
 
@@ -616,7 +642,14 @@ class ElfDebugSections implements SectionLoader {
       data = inflateLegacy(data, sec.name, elf.fileName);
       owned = true;
     }
-    return relocateDebugSection(elf, sec, data, owned);
+    if (this.addressSections === null || !ADDRESS_HOLDERS.includes(name)) return relocateDebugSection(elf, sec, data, owned);
+    const r = relocateDebugSectionWithPlaces(elf, sec, data, owned, this.addressSections);
+    if (r.places !== null) this.places.set(name, r.places);
+    return r.data;
+  }
+
+  addressPlaces(name: string): AddressPlaces | null {
+    return this.places.get(name) ?? null;
   }
 }
 

@@ -110,6 +110,72 @@ function symbolValues(elf: ElfFile, symtabIndex: number): Float64Array {
   return values;
 }
 
+/** Per symbol of symbol table `symtabIndex`: its section when `sections` marks it, else 0. */
+function markedSections(elf: ElfFile, symtabIndex: number, sections: Uint8Array): Int32Array {
+  const st = elf.symbolTable(symtabIndex);
+  const out = new Int32Array(st.count);
+  for (let i = 0; i < st.count; i++) {
+    const sh = st.shndx(i);
+    if (sh > 0 && sh < sections.length && sections[sh] !== 0) out[i] = sh;
+  }
+  return out;
+}
+
+/**
+ * The places of a relocated section that hold addresses: those relocated against a symbol of a
+ * section the caller marked (see relocateDebugSectionWithPlaces), each with that section's index,
+ * in the order the tables list them (tables without a symbol table aside). Where a later
+ * relocation of the same place names a symbol of an unmarked section, the place's section is 0:
+ * the last relocation of a place decides what it holds. `sorted`: whether the places of all those
+ * relocations never decrease. Only then are these lists in increasing order with each place once,
+ * as a binary search needs them.
+ */
+export interface AddressPlaces {
+  offs: Float64Array;
+  shndx: Int32Array;
+  sorted: boolean;
+  /** The sections marked. */
+  marked: Uint8Array;
+}
+
+/**
+ * Collects AddressPlaces from relocations offered in table order: a place with a marked section
+ * (or every place, with `keepAll`), and for a place without one, the section 0 on the place just
+ * kept when it is the same place.
+ */
+export class AddressPlacesBuilder {
+  private readonly offs: Float64Array;
+  private readonly shndx: Int32Array;
+  private n = 0;
+  private prev = 0;
+  private sorted = true;
+
+  /** `capacity`: the number of relocations that will be offered (pages past those kept stay untouched). */
+  constructor(capacity: number, private readonly keepAll = false) {
+    this.offs = new Float64Array(capacity);
+    this.shndx = new Int32Array(capacity);
+  }
+
+  /** The relocation of place `off` against a symbol of section `sh` (0: unmarked). */
+  offer(off: number, sh: number): void {
+    if (off < this.prev) this.sorted = false;
+    this.prev = off;
+    const n = this.n;
+    if (sh === 0 && !this.keepAll) {
+      if (n > 0 && this.offs[n - 1] === off) this.shndx[n - 1] = 0;
+      return;
+    }
+    this.offs[n] = off;
+    this.shndx[n] = sh;
+    this.n = n + 1;
+  }
+
+  /** What was kept, for sections marked by `marked`. */
+  result(marked: Uint8Array): AddressPlaces {
+    return { offs: this.offs.subarray(0, this.n), shndx: this.shndx.subarray(0, this.n), sorted: this.sorted, marked };
+  }
+}
+
 /**
  * True when `sec` must be relocated before it is read: the file is ET_REL and some REL/RELA section
  * applies to it. ET_EXEC and ET_DYN files are never relocated, even when linked with --emit-relocs.
@@ -128,38 +194,69 @@ export function needsRelocation(elf: ElfFile, sec: ElfSection): boolean {
  *   symbol whose value is not a safe integer.
  */
 export function relocateDebugSection(elf: ElfFile, sec: ElfSection, data: Uint8Array, owned: boolean, pieceEntries = ENTRIES_PER_PIECE): Uint8Array {
+  return relocate(elf, sec, data, owned, pieceEntries, null).data;
+}
+
+/**
+ * relocateDebugSection, also giving the AddressPlaces of the sections `marked` (per section index,
+ * nonzero for those whose addresses are wanted); null when no relocation applies. Found while the
+ * relocations are applied, so a reader that needs them (an encoder looking up variable addresses)
+ * does not read a table left on disk a second time.
+ */
+export function relocateDebugSectionWithPlaces(elf: ElfFile, sec: ElfSection, data: Uint8Array, owned: boolean, marked: Uint8Array, pieceEntries = ENTRIES_PER_PIECE): { data: Uint8Array; places: AddressPlaces | null } {
+  return relocate(elf, sec, data, owned, pieceEntries, marked);
+}
+
+function relocate(elf: ElfFile, sec: ElfSection, data: Uint8Array, owned: boolean, pieceEntries: number, marked: Uint8Array | null): { data: Uint8Array; places: AddressPlaces | null } {
   const tables = elf.relocationsFor(sec);
-  if (elf.header.type !== ET_REL || tables.length === 0) return data;
+  if (elf.header.type !== ET_REL || tables.length === 0) return { data, places: null };
   // A copy of bytes in shared memory is shared as well, so worker threads can read it.
   const out = owned ? data : data.buffer instanceof SharedArrayBuffer ? sharedCopy(data) : data.slice();
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  for (const t of tables) applyTable(elf, sec, t, out, view, pieceEntries);
-  return out;
+  let places: AddressPlacesBuilder | null = null;
+  if (marked !== null) {
+    let offered = 0;
+    for (const t of tables) if (t.symtab !== 0) offered += t.count;
+    places = new AddressPlacesBuilder(offered);
+  }
+  for (const t of tables) {
+    const found = places === null || t.symtab === 0 ? null : { places, sections: markedSections(elf, t.symtab, marked!) };
+    applyTable(elf, sec, t, out, view, pieceEntries, found);
+  }
+  return { data: out, places: places === null ? null : places.result(marked!) };
 }
 
 /** Relocation entries read from the file at a time when a table was left on disk (ElfFile.onDisk). */
 export const ENTRIES_PER_PIECE = 1 << 16;
 
-function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView, pieceEntries: number): void {
+function applyTable(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView, pieceEntries: number, found: PlaceSink | null): void {
   if (t.count === 0) return;
   const values = t.symtab === 0 ? new Float64Array(1) : symbolValues(elf, t.symtab);
   if (!t.onDisk) {
-    applyEntries(elf, sec, t, out, view, values, elf.bytes, t.section.offset, 0, t.count);
+    applyEntries(elf, sec, t, out, view, values, elf.bytes, t.section.offset, 0, t.count, found);
     return;
   }
   // A table left on disk (a module's .rela.debug_info can be larger than the section it patches)
   // is read a piece at a time, so it is never held whole.
   const entsize = t.section.entsize;
   elf.onDisk!.forEachPiece(t.section, pieceEntries * entsize, (piece, at) => {
-    applyEntries(elf, sec, t, out, view, values, piece, 0, at / entsize, Math.floor(piece.length / entsize));
+    applyEntries(elf, sec, t, out, view, values, piece, 0, at / entsize, Math.floor(piece.length / entsize), found);
   });
 }
+
+/** Where applyEntries offers each relocation, with the marked section of each of the table's symbols (see markedSections). */
+interface PlaceSink {
+  places: AddressPlacesBuilder;
+  sections: Int32Array;
+}
+
+const NO_SECTIONS = new Int32Array(0);
 
 /**
  * Apply entries `first` .. `first + n - 1` of table `t`, whose bytes start at `rel[base]` (the
  * whole file, or a piece of the table read from disk).
  */
-function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView, values: Float64Array, rel: Uint8Array, base: number, first: number, n: number): void {
+function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, view: DataView, values: Float64Array, rel: Uint8Array, base: number, first: number, n: number, found: PlaceSink | null): void {
   const file = elf.fileName;
   const le = elf.le;
   const is64 = elf.is64;
@@ -170,7 +267,7 @@ function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
   const secAddr = sec.addr;
   const limit = out.length;
   if (is64 && le && t.isRela && entsize === 24 && ((rel.byteOffset + base) & 3) === 0) {
-    applyRela64Le(elf, sec, t, out, values, new Uint32Array(rel.buffer, rel.byteOffset + base, n * 6), first);
+    applyRela64Le(elf, sec, t, out, values, new Uint32Array(rel.buffer, rel.byteOffset + base, n * 6), first, found);
     return;
   }
   let lastType = -1;
@@ -199,6 +296,7 @@ function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
       sym = info >>> 8;
       addend = t.isRela ? rv.getInt32(e + 8, le) : 0;
     }
+    if (found !== null) found.places.offer(offset, sym < found.sections.length ? found.sections[sym] : 0);
     if (type !== lastType) {
       const rk = relocKind(machine, type);
       if (rk === undefined) {
@@ -239,16 +337,22 @@ function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
  * unusual (an offset of 2^32 or more, a PC-relative type, a bad place or symbol) goes through the
  * checked path of `applyChecked`; same results, same errors.
  */
-function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, values: Float64Array, u: Uint32Array, first: number): void {
+function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Uint8Array, values: Float64Array, u: Uint32Array, first: number, found: PlaceSink | null): void {
   const machine = elf.header.machine;
   const n = u.length / 6;
   const nsyms = values.length;
+  const places = found === null ? null : found.places;
+  const marked = found === null ? NO_SECTIONS : found.sections;
   const limit = out.length;
   let lastType = -1;
   let kind: RelocKind = NONE;
   let width = 0;
   let pcrel = false;
   for (let i = 0, j = 0; i < n; i++, j += 6) {
+    if (places !== null) {
+      const sym = u[j + 3];
+      places.offer(u[j + 1] * TWO32 + u[j], sym < marked.length ? marked[sym] : 0);
+    }
     const type = u[j + 2];
     if (type !== lastType) {
       const k = relocKind(machine, type);

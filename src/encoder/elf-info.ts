@@ -4,7 +4,7 @@ import {
   EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
   SHT_SYMTAB_SHNDX, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSection, type RelocationTable, type SymbolTable,
 } from '../elf/index.js';
-import { DEBUG_SECTIONS, ENTRIES_PER_PIECE } from '../dwarf/index.js';
+import { AddressPlacesBuilder, DEBUG_SECTIONS, ENTRIES_PER_PIECE, type AddressPlaces } from '../dwarf/index.js';
 
 /** Debug sections the DWARF reader loads, also in their legacy `.zdebug_*` spelling. */
 const READ_DEBUG = new Set<string>([...DEBUG_SECTIONS, ...DEBUG_SECTIONS.map((n) => `.z${n.slice(1)}`)]);
@@ -249,6 +249,13 @@ export function sectionAddresses(elf: ElfFile): Float64Array {
   return out;
 }
 
+/** Per section index, 1 for the sections with an address in `secAddr` (see sectionAddresses). */
+export function addressSectionMask(secAddr: Float64Array): Uint8Array {
+  const out = new Uint8Array(secAddr.length);
+  for (let i = 1; i < secAddr.length; i++) if (secAddr[i] !== 0) out[i] = 1;
+  return out;
+}
+
 function safeAddr(hi: number, lo: number): number {
   return hi * 4294967296 + lo;
 }
@@ -273,12 +280,18 @@ export function sectionOfAddress(elf: ElfFile, addrs: Float64Array, addr: number
 export class RelocTargets {
   private readonly elf: ElfFile;
   private readonly secAddr: Float64Array;
+  private readonly places: ((name: string) => AddressPlaces | null) | null;
   private readonly tables = new Map<string, RelocIndex>();
 
-  /** `secAddr`: the section addresses of `sectionAddresses(elf)`. */
-  constructor(elf: ElfFile, secAddr: Float64Array) {
+  /**
+   * `secAddr`: the section addresses of `sectionAddresses(elf)`. `places`: the AddressPlaces the
+   * DWARF reader found while relocating a section, if it knows them (DwarfFile.addressPlaces):
+   * tables left on disk are then not read again.
+   */
+  constructor(elf: ElfFile, secAddr: Float64Array, places: ((name: string) => AddressPlaces | null) | null = null) {
     this.elf = elf;
     this.secAddr = secAddr;
+    this.places = places;
   }
 
   /** Section index of the symbol relocated into `name` at `offset`, or -1. */
@@ -330,7 +343,10 @@ export class RelocTargets {
   private build(name: string): RelocIndex {
     const sec = this.elf.sectionByName(name);
     const tables = sec === undefined ? [] : this.elf.relocationsFor(sec).filter((t) => t.symtab !== 0);
-    if (tables.some((t) => t.onDisk)) return this.buildFromDisk(tables);
+    if (tables.some((t) => t.onDisk)) {
+      const found = this.places?.(name) ?? null;
+      return (found !== null ? this.fromPlaces(tables, found) : null) ?? this.buildFromDisk(tables);
+    }
     // The usual case, one table in offset order, needs no copy of the offsets.
     if (tables.length === 1 && tables[0].isSortedByOffset()) return { tables, offs: null, order: null, shndx: null };
     const parts = tables.map((t) => t.offsets());
@@ -354,6 +370,18 @@ export class RelocTargets {
     // Stable sort by offset (later entries stay after earlier ones at the same offset).
     const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => offs[a] - offs[b] || a - b);
     return { tables, offs: Float64Array.from(order, (i) => offs[i]), order, shndx: null };
+  }
+
+  /**
+   * What buildFromDisk would read, as the DWARF reader found it while relocating (see
+   * openDwarf's addressSections), or null when it is not that: found for other sections than
+   * those with an address here, or out of offset order.
+   */
+  private fromPlaces(tables: RelocationTable[], found: AddressPlaces): RelocIndex | null {
+    if (!found.sorted) return null;
+    const want = addressSectionMask(this.secAddr);
+    if (found.marked.length !== want.length || found.marked.some((m, i) => (m !== 0) !== (want[i] !== 0))) return null;
+    return { tables, offs: found.offs, order: null, shndx: found.shndx };
   }
 
   /**
@@ -383,23 +411,8 @@ export class RelocTargets {
     const secAddr = this.secAddr;
     const le = elf.le;
     const is64 = elf.is64;
-    // Room for every entry: pages past the kept ones are never touched.
-    const total = tables.reduce((a, t) => a + t.count, 0);
-    const offs = new Float64Array(total);
-    const shndx = new Int32Array(total);
-    let n = 0;
-    let prev = 0;
-    let sorted = true;
-    const take = (off: number, sh: number): void => {
-      if (off < prev) sorted = false;
-      prev = off;
-      if (sh === 0 && !keepAll) {
-        if (n > 0 && offs[n - 1] === off) shndx[n - 1] = 0;
-        return;
-      }
-      offs[n] = off;
-      shndx[n++] = sh;
-    };
+    const kept = new AddressPlacesBuilder(tables.reduce((a, t) => a + t.count, 0), keepAll);
+    const take = (off: number, sh: number): void => kept.offer(off, sh);
     for (const t of tables) {
       // Per symbol: its section when that has an address, else 0.
       const st = elf.symbolTable(t.symtab);
@@ -429,7 +442,7 @@ export class RelocTargets {
         }
       });
     }
-    return { offs: offs.subarray(0, n), shndx: shndx.subarray(0, n), sorted };
+    return kept.result(addressSectionMask(secAddr));
   }
 }
 

@@ -208,7 +208,7 @@ export class Encoder {
       this.funcs = new ElfFunctions(symtab, opts.functionNames);
       this.objects = new ObjectSymbols(symtab);
       this.secAddr = sectionAddresses(elf);
-      this.relocs = new RelocTargets(elf, this.secAddr);
+      this.relocs = new RelocTargets(elf, this.secAddr, (name) => dwarf.addressPlaces(name));
     }
     this.isRel = elf.header.type === ET_REL;
     const n = elf.sections.length;

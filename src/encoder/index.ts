@@ -4,8 +4,9 @@ import type { Btf } from '../btf/index.js';
 import { dedupBtf } from '../btf/dedup/index.js';
 import { listKfuncs } from '../btfids/index.js';
 import { DEBUG_SECTIONS, DW_LANG_Rust, openDwarf, type DwarfFile } from '../dwarf/index.js';
-import type { ElfFile } from '../elf/index.js';
+import { ET_REL, type ElfFile } from '../elf/index.js';
 import { UnitClaim, halfBySize } from './claim.js';
+import { addressSectionMask, sectionAddresses } from './elf-info.js';
 import { ChunkMergeError, Encoder, type EncodeStats, type EncodedChunk } from './encoder.js';
 import type { ChunkJob } from './worker.js';
 import type { Worker } from 'node:worker_threads';
@@ -134,7 +135,7 @@ function deduplicated(raw: Btf, file: string | undefined, opts: EncodeOptions): 
  */
 function encodeRaw(elf: ElfFile, opts: EncodeOptions, owned = false, opened?: DwarfFile): { raw: Btf; stats: EncodeStats } {
   const features = opts.features ?? noFeatures();
-  const dwarf = opened ?? openDwarf(elf, { relocateInPlace: owned, streamInfo: true });
+  const dwarf = opened ?? openDwarf(elf, { relocateInPlace: owned, streamInfo: true, addressSections: addressSectionsOf(elf) });
   const kfuncs = features.decl_tag_kfuncs ? listKfuncs(elf).map((k) => ({ name: k.name, flags: k.flags })) : [];
   const enc = new Encoder(elf, dwarf, {
     base: opts.base ?? null,
@@ -143,6 +144,14 @@ function encodeRaw(elf: ElfFile, opts: EncodeOptions, owned = false, opened?: Dw
     kfuncs,
   });
   return { raw: enc.run(), stats: enc.stats };
+}
+
+/**
+ * For openDwarf: the sections of an ET_REL object whose addresses variables are looked up in (see
+ * RelocTargets), so that relocating the DWARF also finds which places point into them.
+ */
+function addressSectionsOf(elf: ElfFile): Uint8Array | null {
+  return elf.header.type === ET_REL ? addressSectionMask(sectionAddresses(elf)) : null;
 }
 
 /**
@@ -197,7 +206,7 @@ async function rawFrom(input: { elf: ElfFile | null }, opts: EncodeOptions & Par
 /** The encoding step of encodeBtfParallel, before deduplication. */
 async function encodeRawParallel(elf: ElfFile, opts: EncodeOptions & ParallelOptions): Promise<{ raw: Btf; stats: EncodeStats }> {
   const base = opts.base ?? null;
-  const dwarf = openDwarf(elf, { streamInfo: true });
+  const dwarf = openDwarf(elf, { streamInfo: true, addressSections: addressSectionsOf(elf) });
   const units = dwarf.units();
   let total = 0;
   for (const u of units) total += u.end - u.offset;

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseBtf, serializeBtf } from '../../src/btf/index.js';
+import { BTF_KIND_VAR, parseBtf, serializeBtf } from '../../src/btf/index.js';
 import { parseElf, readElfSparse } from '../../src/elf/index.js';
 import { encodeBtf, encodeBtfFrom, encoderReadsSection, parseFeatureLists } from '../../src/encoder/index.js';
 import { fixture } from '../helpers/testdata.js';
@@ -150,6 +150,28 @@ describe('encoding a sparsely read ELF', () => {
     const plain = serializeBtf(encodeBtf(parseElf(bytes), { features }).btf);
     expect(Buffer.compare(serializeBtf(encodeBtf(parseElf(twice), { features }).btf), plain)).not.toBe(0);
     expect(Buffer.compare(serializeBtf(encodeBtf(parseElf(mixed), { features }).btf), plain)).not.toBe(0);
+  });
+
+  it('reads a relocation table left on disk once, variable addresses included', async () => {
+    // The places that hold variable addresses are found while .debug_info is relocated.
+    const bytes = fixture('encoder/percpu.o');
+    const features = parseFeatureLists([FEATURES]);
+    const expected = serializeBtf(encodeBtf(parseElf(bytes), { features }).btf);
+    const { elf } = await readElfSparse(module('percpu-once.o', bytes), { section: encoderReadsSection });
+    const rela = elf.sectionByName('.rela.debug_info')!;
+    expect(elf.onDisk!.has(rela.index)).toBe(true);
+    const reads: number[] = [];
+    const onDisk = elf.onDisk!;
+    const forEachPiece = onDisk.forEachPiece.bind(onDisk);
+    onDisk.forEachPiece = (sec, pieceBytes, fn) => {
+      if (sec.index === rela.index) reads.push(sec.index);
+      forEachPiece(sec, pieceBytes, fn);
+    };
+    const { btf } = await encodeBtfFrom({ elf: elf as ReturnType<typeof parseElf> | null }, { features });
+    expect(Buffer.compare(serializeBtf(btf), expected)).toBe(0);
+    expect(reads).toHaveLength(1);
+    // The variables were looked up (else one read would prove nothing).
+    expect([...Array(btf.typeCount).keys()].some((i) => btf.kind(btf.startId + i) === BTF_KIND_VAR)).toBe(true);
   });
 
   it('gives the same BTF as the whole file for a standalone object with per-CPU variables', async () => {
