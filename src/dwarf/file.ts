@@ -271,7 +271,7 @@ export class DwarfFile {
    * The places of section `name` (.debug_info or .debug_addr) that its relocations made addresses
    * into the sections OpenDwarfOptions.addressSections marks, with the section of each (see
    * AddressPlaces; the section is loaded first). Null when none were asked for, no relocation
-   * applied here, or the section was handed over already relocated.
+   * applied here, or the section was handed over already relocated without them.
    */
   addressPlaces(name: string): AddressPlaces | null {
     this.section(name);
@@ -564,7 +564,7 @@ export const DEBUG_SECTIONS = [
  * @throws DwarfError "no DWARF" when there is no .debug_info; ElfError for corrupt compressed data.
  */
 export function openDwarf(elf: ElfFile, opts: OpenDwarfOptions = {}): DwarfFile {
-  const sections = new ElfDebugSections(elf, opts.relocateInPlace === true, opts.loaded ?? null, opts.streamInfo === true, opts.addressSections ?? null);
+  const sections = new ElfDebugSections(elf, opts.relocateInPlace === true, opts.loaded ?? null, opts.streamInfo === true, opts.addressSections ?? null, opts.loadedPlaces ?? null);
   return new DwarfFile(sections, { le: elf.le, fileName: elf.fileName, windowBytes: opts.windowBytes });
 }
 
@@ -591,6 +591,11 @@ export interface OpenDwarfOptions {
   /** Window size for `streamInfo` (INFO_WINDOW_BYTES by default). */
   windowBytes?: number;
   /**
+   * The AddressPlaces another DwarfFile found while relocating the sections of `loaded`, by name
+   * (see addressSections), compact: they are answered as this file's.
+   */
+  loadedPlaces?: Readonly<Record<string, AddressPlaces>> | null;
+  /**
    * Per ELF section index, nonzero for the sections whose addresses a reader will trace back:
    * relocating .debug_info and .debug_addr then also records which of their places were relocated
    * into those sections (DwarfFile.addressPlaces).
@@ -611,7 +616,7 @@ class ElfDebugSections implements SectionLoader {
 
   constructor(
     private readonly elf: ElfFile, inPlace: boolean, private readonly loaded: Readonly<Record<string, Uint8Array>> | null, private readonly stream: boolean,
-    private readonly addressSections: Uint8Array | null,
+    private readonly addressSections: Uint8Array | null, private readonly loadedPlaces: Readonly<Record<string, AddressPlaces>> | null,
   ) {
     this.inPlace = inPlace && !(elf.bytes.buffer instanceof SharedArrayBuffer);
   }
@@ -649,7 +654,7 @@ class ElfDebugSections implements SectionLoader {
   }
 
   addressPlaces(name: string): AddressPlaces | null {
-    return this.places.get(name) ?? null;
+    return this.places.get(name) ?? this.loadedPlaces?.[name] ?? null;
   }
 }
 

@@ -3,7 +3,7 @@
 import type { Btf } from '../btf/index.js';
 import { dedupBtf } from '../btf/dedup/index.js';
 import { listKfuncs } from '../btfids/index.js';
-import { DEBUG_SECTIONS, DW_LANG_Rust, openDwarf, type DwarfFile } from '../dwarf/index.js';
+import { DEBUG_SECTIONS, DW_LANG_Rust, openDwarf, type AddressPlaces, type DwarfFile } from '../dwarf/index.js';
 import { ET_REL, type ElfFile } from '../elf/index.js';
 import { UnitClaim, halfBySize } from './claim.js';
 import { addressSectionMask, sectionAddresses } from './elf-info.js';
@@ -284,6 +284,14 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     if (data === null || data.buffer === shared || data.buffer === bytes.buffer) continue;
     sections[name] = data.buffer instanceof SharedArrayBuffer ? data : sharedCopy(data);
   }
+  // With them, the places their relocation made addresses, so the workers do not read a table left
+  // on disk again for variable addresses (i915.ko's .rela.debug_info: 76 MB). Compact copies: the
+  // arrays were sized for every relocation, and a message would copy all of that.
+  const addressPlaces: Record<string, AddressPlaces> = {};
+  for (const name of Object.keys(sections)) {
+    const p = dwarf.addressPlaces(name);
+    if (p !== null) addressPlaces[name] = { offs: p.offs.slice(), shndx: p.shndx.slice(), sorted: p.sorted, marked: p.marked };
+  }
   const baseRaw = base ? serializeBtf(base) : null;
   // The last run ends at the last unit: this thread may take over its tail (see claim.ts).
   const lastRun = bounds.length - 3;
@@ -323,7 +331,7 @@ async function mergedRuns(elf: ElfFile, dwarf: DwarfFile, opts: EncodeOptions & 
     for (const { w, run } of workers) {
       const job: ChunkJob = {
         file: shared, fileOffset, fileLength: bytes.length, fileName: elf.fileName, onDisk: elf.onDisk?.state ?? null, base: baseRaw, features, langExclude, kfuncs,
-        from: bounds[run + 1], to: bounds[run + 2], first: false, sections, claim: run === lastRun && claim !== null ? claim.word.buffer : null, functionNames,
+        from: bounds[run + 1], to: bounds[run + 2], first: false, sections, addressPlaces, claim: run === lastRun && claim !== null ? claim.word.buffer : null, functionNames,
       };
       w.postMessage(job);
     }

@@ -2,7 +2,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { parseElf, SectionsOnDisk, type OnDiskState } from '../elf/index.js';
-import { openDwarf } from '../dwarf/index.js';
+import { openDwarf, type AddressPlaces } from '../dwarf/index.js';
 import { parseBtf } from '../btf/wire/parse.js';
 import { UnitClaim } from './claim.js';
 import { Encoder, chunkBuffers } from './encoder.js';
@@ -26,6 +26,8 @@ export interface ChunkJob {
   first: boolean;
   /** Debug sections the first thread already decompressed or relocated (see OpenDwarfOptions.loaded). */
   sections: Record<string, Uint8Array>;
+  /** What relocating those found (see OpenDwarfOptions.loadedPlaces). */
+  addressPlaces: Record<string, AddressPlaces>;
   /** The UnitClaim word of this run, when the first thread may take over its tail. */
   claim: SharedArrayBuffer | null;
   /** The first thread's sorted function symbols (see Encoder.functionNames). */
@@ -37,7 +39,7 @@ parentPort!.once('message', (job: ChunkJob) => {
     const onDisk = job.onDisk === null ? null : new SectionsOnDisk(job.onDisk);
     const elf = parseElf(new Uint8Array(job.file, job.fileOffset, job.fileLength), job.fileName, { onDisk });
     const base = job.base ? parseBtf(job.base) : null;
-    const enc = new Encoder(elf, openDwarf(elf, { loaded: job.sections, streamInfo: true }), {
+    const enc = new Encoder(elf, openDwarf(elf, { loaded: job.sections, loadedPlaces: job.addressPlaces, streamInfo: true }), {
       base, features: job.features, langExclude: job.langExclude, kfuncs: job.kfuncs, afterFirstChunk: !job.first,
       functionNames: job.functionNames,
     });
