@@ -130,12 +130,16 @@ function markedSections(elf: ElfFile, symtabIndex: number, sections: Uint8Array)
  * relocations never decrease. Only then are these lists in increasing order with each place once,
  * as a binary search needs them.
  */
-export interface AddressPlaces {
+export interface AddressPlaces extends PlaceList {
+  /** The sections marked. */
+  marked: Uint8Array;
+}
+
+/** Relocation places with a section each, and whether the places offered never decreased (see AddressPlacesBuilder). */
+export interface PlaceList {
   offs: Float64Array;
   shndx: Int32Array;
   sorted: boolean;
-  /** The sections marked. */
-  marked: Uint8Array;
 }
 
 /**
@@ -170,9 +174,9 @@ export class AddressPlacesBuilder {
     this.n = n + 1;
   }
 
-  /** What was kept, for sections marked by `marked`. */
-  result(marked: Uint8Array): AddressPlaces {
-    return { offs: this.offs.subarray(0, this.n), shndx: this.shndx.subarray(0, this.n), sorted: this.sorted, marked };
+  /** What was kept. */
+  result(): PlaceList {
+    return { offs: this.offs.subarray(0, this.n), shndx: this.shndx.subarray(0, this.n), sorted: this.sorted };
   }
 }
 
@@ -223,7 +227,7 @@ function relocate(elf: ElfFile, sec: ElfSection, data: Uint8Array, owned: boolea
     const found = places === null || t.symtab === 0 ? null : { places, sections: markedSections(elf, t.symtab, marked!) };
     applyTable(elf, sec, t, out, view, pieceEntries, found);
   }
-  return { data: out, places: places === null ? null : places.result(marked!) };
+  return { data: out, places: places === null ? null : { ...places.result(), marked: marked! } };
 }
 
 /** Relocation entries read from the file at a time when a table was left on disk (ElfFile.onDisk). */

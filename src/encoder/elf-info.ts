@@ -4,7 +4,7 @@ import {
   EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
   SHT_SYMTAB_SHNDX, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSection, type RelocationTable, type SymbolTable,
 } from '../elf/index.js';
-import { AddressPlacesBuilder, DEBUG_SECTIONS, ENTRIES_PER_PIECE, type AddressPlaces } from '../dwarf/index.js';
+import { AddressPlacesBuilder, DEBUG_SECTIONS, ENTRIES_PER_PIECE, type AddressPlaces, type PlaceList } from '../dwarf/index.js';
 
 /** Debug sections the DWARF reader loads, also in their legacy `.zdebug_*` spelling. */
 const READ_DEBUG = new Set<string>([...DEBUG_SECTIONS, ...DEBUG_SECTIONS.map((n) => `.z${n.slice(1)}`)]);
@@ -406,7 +406,7 @@ export class RelocTargets {
    * with `keepAll`, else those pointing into a section with an address (see buildFromDisk); and
    * whether the offsets never decrease.
    */
-  private collectFromDisk(tables: RelocationTable[], keepAll: boolean): { offs: Float64Array; shndx: Int32Array; sorted: boolean } {
+  private collectFromDisk(tables: RelocationTable[], keepAll: boolean): PlaceList {
     const elf = this.elf;
     const secAddr = this.secAddr;
     const le = elf.le;
@@ -442,7 +442,7 @@ export class RelocTargets {
         }
       });
     }
-    return kept.result(addressSectionMask(secAddr));
+    return kept.result();
   }
 }
 
