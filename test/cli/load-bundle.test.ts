@@ -22,6 +22,20 @@ function runProbeFile(dir: string, source: string, env: NodeJS.ProcessEnv = proc
   return spawnSync(process.execPath, [file], { encoding: 'utf8', env });
 }
 
+/** Run `fn` with a temporary directory holding the example module (in.ko) and base (vmlinux.btf), removed afterwards. */
+function withExample(fn: (dir: string, ko: string, base: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
+  try {
+    const ko = join(dir, 'in.ko');
+    const base = join(dir, 'vmlinux.btf');
+    writeFileSync(ko, fixture('postlink/tcp_bbr.pre-btf.ko.gz'));
+    writeFileSync(base, fixture('btf/vmlinux-6.12.btf.gz'));
+    fn(dir, ko, base);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** What loadBundle(name) of `binDir`/load-bundle.js says about the cache, from a fresh process. */
 function cacheUsed(binDir: string, name: string): boolean {
   const probe = `import(${JSON.stringify(join(binDir, 'load-bundle.js'))}).then((m) => console.log(m.loadBundle(${JSON.stringify(name)}).cacheUsed))`;
@@ -62,12 +76,7 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
     // The base cache's key and digest are zlib CRC-32s: node:crypto would cost each run ~2 ms to
     // load. yargs gets its two checks without node:assert (~1.5 ms), and reads the terminal's
     // width only for help (process.stdout on a pipe: ~2.5 ms to set up).
-    const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
-    try {
-      const ko = join(dir, 'in.ko');
-      const base = join(dir, 'vmlinux.btf');
-      writeFileSync(ko, fixture('postlink/tcp_bbr.pre-btf.ko.gz'));
-      writeFileSync(base, fixture('btf/vmlinux-6.12.btf.gz'));
+    withExample((dir, ko, base) => {
       const probe = `const { loadBundle } = require(${JSON.stringify(join(ROOT, 'bin', 'load-bundle.js'))});
         const { writeSync } = require('node:fs');
         const program = loadBundle('btfpost-encode').exports;
@@ -84,9 +93,7 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
       // The first run wrote the entry the second one read.
       expect(readdirSync(join(dir, 'cache')).filter((n) => n.endsWith('.bin'))).toHaveLength(1);
       expect(Buffer.compare(readFileSync(join(dir, 'a.btf')), readFileSync(join(dir, 'b.btf')))).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('bin/btfpost runs encode and the post-link job from bundles of their own, every other command line from the full one', async () => {
@@ -113,12 +120,7 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
 
   it('a command line run from its own bundle ends as it does from the full one', () => {
     // Same exit code and messages, for good and bad arguments alike; same output file.
-    const dir = mkdtempSync(join(tmpdir(), 'btfpost-load-'));
-    try {
-      const ko = join(dir, 'in.ko');
-      const base = join(dir, 'vmlinux.btf');
-      writeFileSync(ko, fixture('postlink/tcp_bbr.pre-btf.ko.gz'));
-      writeFileSync(base, fixture('btf/vmlinux-6.12.btf.gz'));
+    withExample((dir, ko, base) => {
       const run = (program: string, argv: string[]) => {
         const probe = `const { loadBundle } = require(${JSON.stringify(join(ROOT, 'bin', 'load-bundle.js'))});
           loadBundle(${JSON.stringify(program)}).exports.main(${JSON.stringify(argv)}).then((code) => { process.exitCode = code; });`;
@@ -144,9 +146,7 @@ describe.skipIf(!built)('bundled programs and their code cache (needs dist/, bui
       // The cases include successes and failures.
       expect(existsSync(out('lean0')) && existsSync(out('lean4'))).toBe(true);
       expect(run('btfpost-encode', cases[1][1](out('x'))).status).toBe(1);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('string width is measured only when a text needs it: loading a program creates no Intl.Segmenter', () => {
