@@ -5,9 +5,10 @@ import { hasElfMagic, parseElf, type ElfFile } from '../elf/index.js';
 import { closeSync } from 'node:fs';
 import { readMaybeCompressed } from '../elf/compress-file.js';
 import { readElfSparse } from '../elf/sparse.js';
-import { openForReading, readAt } from '../elf/file-read.js';
+import { fileStats, openForReading, readAt } from '../elf/file-read.js';
 import type { Btf } from './model/btf.js';
-import { looksLikeBtf, parseBtf } from './wire/parse.js';
+import { looksLikeBtf, parseBaseBtfFrom, parseBtf } from './wire/parse.js';
+import { BTF_HDR_LEN_LAYOUT } from './wire/kinds.js';
 import { relocateBtf } from './relocate/relocate.js';
 
 /** Section names a distilled base may use: the upstream name first, then the RFC's. */
@@ -78,10 +79,15 @@ export function btfFromElf(elf: ElfFile, file: string, opts: { base?: Btf | null
 /**
  * Read a file (decompressing .xz/.zst/.gz) and parse its BTF; see btfFromBytes. An uncompressed
  * ELF is read sparsely: headers, section names and its BTF sections only (a vmlinux is tens to
- * hundreds of MB, its .BTF a few).
+ * hundreds of MB, its .BTF a few). Uncompressed raw BTF read without a base (a vmlinux's, to
+ * encode modules over) is read part by part into where its parts are kept (parseBaseBtfFrom).
  */
 export async function loadBtfFile(path: string, opts: LoadBtfOptions = {}): Promise<LoadedBtf> {
-  if (startsWithElfMagic(path)) {
+  const first = readStart(path, !opts.base);
+  if (first !== null && first !== 'elf') {
+    return { btf: first, distilled: null, distilledSection: null, source: 'raw' };
+  }
+  if (first === 'elf') {
     const { elf } = await readElfSparse(path, { section: (s) => s.name === '.BTF' || (DISTILLED_BASE_SECTIONS as readonly string[]).includes(s.name) });
     try {
       return btfFromElf(elf, path, { base: opts.base, relocate: opts.relocate !== false });
@@ -94,18 +100,37 @@ export async function loadBtfFile(path: string, opts: LoadBtfOptions = {}): Prom
   return btfFromBytes(bytes, path, opts);
 }
 
-/** Whether the file starts with the ELF magic (false when it cannot be read: the caller reports that). */
-function startsWithElfMagic(path: string): boolean {
+/**
+ * From the start of the file: 'elf' for an ELF; with `asBase`, raw BTF read in place when it can be
+ * (see parseBaseBtfFrom); else null (also when the file cannot be read: the caller reports that).
+ * @throws BtfpostError naming the file, for raw BTF whose header or records are malformed.
+ */
+function readStart(path: string, asBase: boolean): Btf | 'elf' | null {
+  let fd: number;
   try {
-    const fd = openForReading(path);
-    try {
-      const head = new Uint8Array(4);
-      return readAt(fd, head, 0, 4, 0, path) === 4 && hasElfMagic(head);
-    } finally {
-      closeSync(fd);
-    }
+    fd = openForReading(path);
   } catch {
-    return false;
+    return null;
+  }
+  try {
+    const head = new Uint8Array(BTF_HDR_LEN_LAYOUT);
+    let got: number;
+    try {
+      got = readAt(fd, head, 0, head.length, 0, path);
+    } catch {
+      return null;
+    }
+    if (got >= 4 && hasElfMagic(head)) return 'elf';
+    if (!asBase || !looksLikeBtf(head.subarray(0, got))) return null;
+    const st = fileStats(fd, path);
+    if (!st.isFile()) return null;
+    try {
+      return parseBaseBtfFrom(head.subarray(0, got), st.size, (buf, pos) => readAt(fd, buf, 0, buf.length, pos, path) === buf.length, { file: path });
+    } catch (e) {
+      if (e instanceof BtfpostError) throw withFile(e, path);
+      throw e;
+    }
+  } finally {
+    closeSync(fd);
   }
 }
-

@@ -42,8 +42,16 @@ export function looksLikeBtf(data: Uint8Array): boolean {
  * @throws BtfError naming the offset of the bad field.
  */
 export function parseBtfHeader(data: Uint8Array, opts: ParseBtfOptions = {}): BtfHeader {
+  return headerOf(data, data.length, opts);
+}
+
+/**
+ * parseBtfHeader of BTF `size` bytes long of which `data` holds the start: at least the header
+ * (all of `hdrLen`, when that is no longer than `size`).
+ */
+function headerOf(data: Uint8Array, size: number, opts: ParseBtfOptions): BtfHeader {
   const where = (offset: number) => ({ file: opts.file, section: opts.section ?? 'BTF', offset });
-  if (data.length < BTF_HDR_LEN_V1) throw new BtfError(`truncated header: ${data.length} bytes, need ${BTF_HDR_LEN_V1}`, where(0));
+  if (size < BTF_HDR_LEN_V1) throw new BtfError(`truncated header: ${size} bytes, need ${BTF_HDR_LEN_V1}`, where(0));
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const m = dv.getUint16(0, true);
   let le: boolean;
@@ -56,7 +64,8 @@ export function parseBtfHeader(data: Uint8Array, opts: ParseBtfOptions = {}): Bt
   if (flags !== 0) throw new BtfError(`unsupported header flags 0x${flags.toString(16)}`, where(3));
   const hdrLen = dv.getUint32(4, le);
   if (hdrLen < BTF_HDR_LEN_V1) throw new BtfError(`header length ${hdrLen} is shorter than ${BTF_HDR_LEN_V1}`, where(4));
-  if (hdrLen > data.length) throw new BtfError(`header length ${hdrLen} exceeds the data (${data.length} bytes)`, where(4));
+  if (hdrLen > size) throw new BtfError(`header length ${hdrLen} exceeds the data (${size} bytes)`, where(4));
+  if (hdrLen > data.length) throw new RangeError(`BTF header of ${hdrLen} bytes, only ${data.length} given`);
   const known = hdrLen >= BTF_HDR_LEN_LAYOUT ? BTF_HDR_LEN_LAYOUT : BTF_HDR_LEN_V1;
   for (let i = known; i < hdrLen; i++) {
     if (data[i] !== 0) throw new BtfError('unsupported header: non-zero bytes after the known fields', where(i));
@@ -68,7 +77,7 @@ export function parseBtfHeader(data: Uint8Array, opts: ParseBtfOptions = {}): Bt
     layoutOff: known >= BTF_HDR_LEN_LAYOUT ? dv.getUint32(24, le) : 0,
     layoutLen: known >= BTF_HDR_LEN_LAYOUT ? dv.getUint32(28, le) : 0,
   };
-  const body = data.length - hdrLen;
+  const body = size - hdrLen;
   if (h.typeOff % 4 !== 0) throw new BtfError(`type section offset ${h.typeOff} is not 4-byte aligned`, where(8));
   if (h.typeLen % 4 !== 0) throw new BtfError(`type section length ${h.typeLen} is not a multiple of 4`, where(12));
   if (h.typeOff + h.typeLen > body) throw new BtfError(`type section [${h.typeOff}, +${h.typeLen}) runs past the end of the data (${body} bytes after the header)`, where(8));
@@ -92,28 +101,16 @@ export function parseBtf(input: Uint8Array, opts: ParseBtfOptions = {}): Btf {
   const data = plainBytes(input);
   const h = parseBtfHeader(data, opts);
   const base = opts.base ?? null;
-  const where = (offset: number, typeId?: number) => ({ file: opts.file, section: opts.section ?? 'BTF', offset, typeId });
   const le = h.le;
-  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
 
-  // Strings.
   const strStart = h.hdrLen + h.strOff;
   const strs = copyBytes(data, strStart, strStart + h.strLen);
-  if (!base) {
-    if (h.strLen === 0) throw new BtfError('base BTF has an empty string section', where(16));
-    if (strs[0] !== 0) throw new BtfError('string section does not start with the empty string', where(strStart));
-  }
-  if (h.strLen > 0 && strs[h.strLen - 1] !== 0) throw new BtfError('string section is not NUL-terminated', where(strStart + h.strLen - 1));
-
-  // Layout: bytes info_sz, elem_sz, then u16 flags (swapped to host order here).
   let layout: Uint8Array | null = null;
   if (h.layoutLen !== 0) {
     const ls = h.hdrLen + h.layoutOff;
     layout = copyBytes(data, ls, ls + h.layoutLen);
-    if (!le) for (let i = 0; i + 3 < layout.length; i += 4) { const t = layout[i + 2]; layout[i + 2] = layout[i + 3]; layout[i + 3] = t; }
   }
 
-  // Types.
   const nWords = h.typeLen >>> 2;
   const tStart = h.hdrLen + h.typeOff;
   // BTF without a base may serve as one: its records go where dedup over it uses them as they are
@@ -129,9 +126,78 @@ export function parseBtf(input: Uint8Array, opts: ParseBtfOptions = {}): Btf {
       new Uint8Array(words.buffer, words.byteOffset, nWords * 4).set(data.subarray(tStart, tStart + nWords * 4));
     }
   } else {
+    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     words = base ? new Uint32Array(nWords) : recordsWithRoom(nWords);
     for (let i = 0, p = tStart; i < nWords; i++, p += 4) words[i] = dv.getUint32(p, le);
   }
+  return fromParts(h, words, strs, layout, opts);
+}
+
+/** The parts of base BTF (not split) as a file holds them, read by the caller where they belong. */
+export interface BaseBtfParts {
+  header: BtfHeader;
+  /** The type records in this machine's byte order: made by `records` (see model/records.ts). */
+  words: Uint32Array;
+  /** The string section: a private copy. */
+  strs: Uint8Array;
+  /** The layout section as stored, or null when there is none. */
+  layout: Uint8Array | null;
+}
+
+/**
+ * Read base BTF whose header is at the start of `head` and whose whole size is `size`, given a
+ * function `read(buf, pos)` that fills `buf` from byte `pos` of the BTF, false when it could not
+ * fill it all (the BTF has changed size meanwhile: the caller then reads it as a whole).
+ * The records are read straight into an array with room for dedup (see model/records.ts) and the
+ * strings into their own, so the bytes are never held twice: for a 6.12 vmlinux's 4.9 MB, a copy
+ * and 5 MB of fresh memory less on each run. Null when the header is not in `head` or the byte
+ * order is not this machine's, or a read fell short; the caller then reads the whole and uses
+ * parseBtf. Checks and errors are parseBtf's.
+ */
+export function parseBaseBtfFrom(head: Uint8Array, size: number, read: (buf: Uint8Array, pos: number) => boolean, opts: Omit<ParseBtfOptions, 'base'> = {}): Btf | null {
+  if (head.length < BTF_HDR_LEN_V1 || !looksLikeBtf(head)) return null;
+  const le = head[0] === (BTF_MAGIC & 0xff);
+  if (le !== HOST_LE) return null;
+  const hdrLen = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, le);
+  if (hdrLen > head.length) return null;
+  const h = headerOf(head, size, opts);
+  const words = recordsWithRoom(h.typeLen >>> 2);
+  if (!read(new Uint8Array(words.buffer, words.byteOffset, h.typeLen), h.hdrLen + h.typeOff)) return null;
+  const strs = new Uint8Array(h.strLen);
+  if (!read(strs, h.hdrLen + h.strOff)) return null;
+  let layout: Uint8Array | null = null;
+  if (h.layoutLen !== 0) {
+    layout = new Uint8Array(h.layoutLen);
+    if (!read(layout, h.hdrLen + h.layoutOff)) return null;
+  }
+  return fromParts(h, words, strs, layout, opts);
+}
+
+/**
+ * The Btf of parts already placed: `words` in this machine's byte order, `strs` and `layout`
+ * private copies (the layout's flags still in the data's byte order).
+ */
+function fromParts(h: BtfHeader, words: Uint32Array, strs: Uint8Array, layout: Uint8Array | null, opts: ParseBtfOptions): Btf {
+  const base = opts.base ?? null;
+  const where = (offset: number, typeId?: number) => ({ file: opts.file, section: opts.section ?? 'BTF', offset, typeId });
+  const le = h.le;
+
+  // Strings.
+  const strStart = h.hdrLen + h.strOff;
+  if (!base) {
+    if (h.strLen === 0) throw new BtfError('base BTF has an empty string section', where(16));
+    if (strs[0] !== 0) throw new BtfError('string section does not start with the empty string', where(strStart));
+  }
+  if (h.strLen > 0 && strs[h.strLen - 1] !== 0) throw new BtfError('string section is not NUL-terminated', where(strStart + h.strLen - 1));
+
+  // Layout: bytes info_sz, elem_sz, then u16 flags (swapped to host order here).
+  if (layout !== null && !le) {
+    for (let i = 0; i + 3 < layout.length; i += 4) { const t = layout[i + 2]; layout[i + 2] = layout[i + 3]; layout[i + 3] = t; }
+  }
+
+  // Types.
+  const nWords = h.typeLen >>> 2;
+  const tStart = h.hdrLen + h.typeOff;
   const firstId = base ? base.typeCount : 1;
   // Kinds without a fixed size are sized by the layout section (the BTF's own, else its base's).
   const layoutExtra = (kind: number, vlen: number, w: number, id: number): number => {
