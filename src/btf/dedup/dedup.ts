@@ -983,7 +983,8 @@ function baseRecords(base: Btf): { all: Uint32Array; words: number; off: Uint32A
     if (taken === null) all.set(l.words.subarray(0, l.wordLen), w);
     const offs = l.offs;
     const at = l.startId;
-    for (let i = 0; i <= l.count; i++) off[at + i] = w + offs[i];
+    const n = l.count;
+    for (let i = 0; i <= n; i++) off[at + i] = w + offs[i];
     w += l.wordLen;
   }
   return { all, words, off };

@@ -141,18 +141,25 @@ export class CandidateTable {
     if (st.nodeNext.length !== nodes || st.scalars.length !== 4) return null;
     const [slotsUsed, size, cap, epoch] = st.scalars;
     if (size !== nodes || slotsUsed < 0 || slotsUsed * 2 > n || cap < 0 || epoch < 0) return null;
+    // These loops run once per process over a vmlinux's ~130K nodes, mostly before V8 optimizes
+    // them: the arrays are held in locals rather than read from `st` on each turn.
+    const nodeNext = st.nodeNext;
+    const nodeId = st.nodeId;
+    const heads = st.heads;
     for (let i = 0; i < nodes; i++) {
-      if (st.nodeNext[i] < -1 || st.nodeNext[i] >= nodes || st.nodeId[i] <= 0 || st.nodeId[i] >= maxId) return null;
+      const nx = nodeNext[i];
+      const id = nodeId[i];
+      if (nx < -1 || nx >= nodes || id <= 0 || id >= maxId) return null;
     }
     // Every node on exactly one chain, each chain ending: no cycle a lookup could spin in.
     const seen = new Uint8Array(nodes);
     let used = 0;
     let reached = 0;
     for (let i = 0; i < n; i++) {
-      const h = st.heads[i];
+      const h = heads[i];
       if (h < -1 || h >= nodes) return null;
       if (h >= 0) used++;
-      for (let nd = h; nd >= 0; nd = st.nodeNext[nd]) {
+      for (let nd = h; nd >= 0; nd = nodeNext[nd]) {
         if (seen[nd] !== 0) return null;
         seen[nd] = 1;
         reached++;

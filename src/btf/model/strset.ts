@@ -68,9 +68,12 @@ export class ByteStringSet {
   static withIndex(strs: Uint8Array, len: number, st: StringIndexState): ByteStringSet | null {
     const cap = st.slots.length;
     if (cap < 64 || (cap & (cap - 1)) !== 0 || st.hashes.length !== cap || st.used < 0 || st.used * 2 > cap) return null;
+    // Runs once per process over a vmlinux's ~256K slots, mostly before V8 optimizes it: the arrays
+    // are held in locals rather than read from `st` on each turn.
+    const slots = st.slots;
     let used = 0;
     for (let i = 0; i < cap; i++) {
-      const o = st.slots[i];
+      const o = slots[i];
       if (o < 0) continue;
       if (o >= len || (o > 0 && strs[o - 1] !== 0)) return null;
       used++;
