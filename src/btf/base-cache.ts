@@ -3,12 +3,12 @@
 // one per module) then reads it instead of computing it: ~0.08 s of a ~0.5 s run on a small module.
 
 import { utimesSync } from 'node:fs';
-import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { adoptBaseState, savedBaseState } from './dedup/index.js';
 import { BtfpostError, withFile } from '../common/errors.js';
+import { fsPromises } from '../common/lazy-builtin.js';
 import { VERSION } from '../common/version.js';
 import { readWholeInto } from '../elf/index.js';
 import { loadBtfFile } from './load.js';
@@ -109,6 +109,7 @@ async function prepare(base: Btf, opts: BaseCacheOptions): Promise<BaseCacheResu
     }
     return 'hit';
   }
+  const { mkdir, rename, unlink, writeFile } = fsPromises();
   try {
     await mkdir(dir, { recursive: true });
   } catch {
@@ -226,6 +227,7 @@ function payloadDigest(entry: Uint8Array): number {
 
 /** Remove all but the KEEP most recently used entries, and temporary files a killed run left. */
 async function evict(dir: string): Promise<void> {
+  const { readdir, stat, unlink } = fsPromises();
   const now = Date.now();
   const entries: Array<{ path: string; t: number }> = [];
   for (const name of await readdir(dir)) {

@@ -15,6 +15,11 @@ export function childProcess(): typeof import('node:child_process') {
   return load('node:child_process') as typeof import('node:child_process');
 }
 
+/** For writing and evicting base cache entries (a hit, the common case, only reads). */
+export function fsPromises(): typeof import('node:fs/promises') {
+  return load('node:fs/promises') as typeof import('node:fs/promises');
+}
+
 /** For encode -j. */
 export function workerThreads(): typeof import('node:worker_threads') {
   return load('node:worker_threads') as typeof import('node:worker_threads');
