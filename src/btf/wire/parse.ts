@@ -133,17 +133,6 @@ export function parseBtf(input: Uint8Array, opts: ParseBtfOptions = {}): Btf {
   return fromParts(h, words, strs, layout, opts);
 }
 
-/** The parts of base BTF (not split) as a file holds them, read by the caller where they belong. */
-export interface BaseBtfParts {
-  header: BtfHeader;
-  /** The type records in this machine's byte order: made by `records` (see model/records.ts). */
-  words: Uint32Array;
-  /** The string section: a private copy. */
-  strs: Uint8Array;
-  /** The layout section as stored, or null when there is none. */
-  layout: Uint8Array | null;
-}
-
 /**
  * Read base BTF whose header is at the start of `head` and whose whole size is `size`, given a
  * function `read(buf, pos)` that fills `buf` from byte `pos` of the BTF, false when it could not
