@@ -46,6 +46,12 @@ function fail(message, what) {
 // process.stdout (1-2.5 ms of a start); only help text needs the width. It is read when asked.
 const SHIM = '/node_modules/yargs/lib/platform-shims/esm.mjs';
 const COLUMNS = "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null";
+// Each yargs() guesses a default version by searching the working directory and its parents for a
+// package.json and reading it (~1 ms of every run, and the file of whatever project the user is
+// in). btfpost always sets its own (command-line.ts: VERSION, or none for a named command), so the
+// guess is left out.
+const FACTORY = '/node_modules/yargs/build/lib/yargs-factory.js';
+const GUESS = '        yargs.version();\n';
 const lazyModules = {
   name: 'lazy-modules',
   async resolveId(source, importer, options) {
@@ -63,6 +69,10 @@ const lazyModules = {
     return `let impl;\nexport default function stringWidth(string, options) {\n  impl ??= require(${real}).default;\n  return impl(string, options);\n}\n`;
   },
   transform(code, id) {
+    if (id.endsWith(FACTORY)) {
+      if (code.split(GUESS).length !== 2) throw new Error(`${id}: the default version is not set as expected; see scripts/bundle.mjs`);
+      return code.replace(GUESS, '');
+    }
     if (!id.endsWith(SHIM)) return null;
     // Another yargs may read it elsewhere: stop rather than bundle it unchanged.
     if (code.split(COLUMNS).length !== 2) throw new Error(`${id}: the terminal width is not read as expected; see scripts/bundle.mjs`);
