@@ -8,7 +8,7 @@ import {
 import { MAX_SAFE_HI, TWO32, lebEnd, readOffset, readSized, readWord64, sleb, sleb64, u16, u24, u32, uleb, uleb64, valHi, valLo } from './bytes.js';
 import * as C from './constants.js';
 import { NO_INFO, STR_REF_SCALE, STR_SECTION_INFO, STR_SECTION_LINE_STR, STR_SECTION_STR, type DwarfFile, type StrRef } from './file.js';
-import { LOC_NONE, classifyLocation, locationExprs } from './location.js';
+import { LOC_NONE, classifyLocation, locationExprs, locationRanges, type ExprRanges } from './location.js';
 import { attrName, formName } from './names.js';
 import { pcRanges } from './ranges.js';
 import type { DieOffset, Unit } from './unit.js';
@@ -587,6 +587,14 @@ export class DieCursor {
    */
   locationExprs(at: number = C.DW_AT_location): Uint8Array[] {
     return locationExprs(this, at);
+  }
+
+  /**
+   * locationExprs as ranges of one array, into `out` (which is reused: see ExprRanges).
+   * @throws DwarfError as locationExprs, and for a form that is not a location.
+   */
+  locationRanges(out: ExprRanges, at: number = C.DW_AT_location): void {
+    locationRanges(this, at, out);
   }
 
   // ---- internals shared with ranges.ts and location.ts ----

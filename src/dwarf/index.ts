@@ -23,7 +23,7 @@ export { toBig, toNumber } from './bytes.js';
 export { DieCursor } from './cursor.js';
 export { DwarfFile, openDwarf, dwarfFromSections, DEBUG_SECTIONS, STR_SECTION_INFO, STR_SECTION_STR, STR_SECTION_LINE_STR, STR_REF_SCALE } from './file.js';
 export type { SectionLoader, StrRef, DwarfSectionsOptions, OpenDwarfOptions } from './file.js';
-export { LOC_NONE, LOC_ADDR, LOC_REG, LOC_BREG, LOC_FBREG, LOC_EXPR, LOC_EMPTY, LOC_LIST, classifyExpr } from './location.js';
+export { LOC_NONE, LOC_ADDR, LOC_REG, LOC_BREG, LOC_FBREG, LOC_EXPR, LOC_EMPTY, LOC_LIST, ExprRanges, classifyExpr } from './location.js';
 export { attrName, constantName, formName, tagName } from './names.js';
 export * from './relocate.js';
 export { Unit } from './unit.js';

@@ -98,6 +98,42 @@ export function classifyExpr(cur: DieCursor, expr: Uint8Array): number {
   return LOC_EXPR;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * The expressions of a location attribute as [start, end) byte ranges of one array (`data`): the
+ * attribute's block, or the section of its location list. An encoder asks for the location of
+ * every parameter of every function (~30 thousand in btrfs.ko), so one of these is filled again
+ * for each instead of a new array and a view per expression.
+ */
+export class ExprRanges {
+  /** The bytes the ranges are in. */
+  data: Uint8Array = NO_BYTES;
+  /** Number of ranges. */
+  count = 0;
+  /** Range i is [bounds[2i], bounds[2i + 1]). */
+  bounds = new Int32Array(16);
+
+  /** Start over with the ranges of `data`. */
+  reset(data: Uint8Array): void {
+    this.data = data;
+    this.count = 0;
+  }
+
+  /** Append [start, end) of `data`. */
+  push(start: number, end: number): void {
+    const i = 2 * this.count;
+    if (i + 2 > this.bounds.length) {
+      const b = new Int32Array(this.bounds.length * 2);
+      b.set(this.bounds);
+      this.bounds = b;
+    }
+    this.bounds[i] = start;
+    this.bounds[i + 1] = end;
+    this.count++;
+  }
+}
+
 /**
  * The expressions of location attribute `at` of the cursor's current DIE: one for an
  * exprloc/block form, one per bounded entry of a location list (default entries included).
@@ -109,20 +145,56 @@ export function locationExprs(cur: DieCursor, at: number): Uint8Array[] {
   if (form === 0) return [];
   const kind = classifyLocation(cur, at);
   if (kind !== LOC_LIST) return [cur.attrBlock(at)!];
+  const r = new ExprRanges();
+  readList(cur, at, form, r);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < r.count; i++) out.push(r.data.subarray(r.bounds[2 * i], r.bounds[2 * i + 1]));
+  return out;
+}
+
+/**
+ * locationExprs into `out`: the same expressions, as ranges. A block is not classified first
+ * (classifyExpr would look up a DW_OP_addrx operand in .debug_addr, which no range needs).
+ * @throws DwarfError as locationExprs, and for a form that is not a location.
+ */
+export function locationRanges(cur: DieCursor, at: number, out: ExprRanges): void {
+  const form = cur.attrForm(at);
+  out.reset(NO_BYTES);
+  if (form === 0) return;
+  switch (form) {
+    case C.DW_FORM_exprloc:
+    case C.DW_FORM_block:
+    case C.DW_FORM_block1:
+    case C.DW_FORM_block2:
+    case C.DW_FORM_block4: {
+      const block = cur.attrBlock(at)!;
+      out.reset(block);
+      out.push(0, block.length);
+      return;
+    }
+  }
+  // A list, or an error naming the form.
+  classifyLocation(cur, at);
+  readList(cur, at, form, out);
+}
+
+/** The location list that attribute `at` (of form `form`) points to, into `out`. */
+function readList(cur: DieCursor, at: number, form: number, out: ExprRanges): void {
   const unit = cur.unit;
   let off = cur.attrUint(at);
   if (form === C.DW_FORM_loclistx) off = listxOffset(unit, '.debug_loclists', unit.loclistsBase, off);
-  return unit.version >= 5 ? readLoclist(unit, off) : readLocV4(unit, off);
+  if (unit.version >= 5) readLoclist(unit, off, out);
+  else readLocV4(unit, off, out);
 }
 
-function readLocV4(unit: Unit, off: number): Uint8Array[] {
+function readLocV4(unit: Unit, off: number, out: ExprRanges): void {
   const sec = '.debug_loc';
   const data = listSection(unit, sec, off);
+  out.reset(data);
   const le = unit.dwarf.le;
   const size = unit.addrSize;
   const maxLo = size === 8 || size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff;
   const maxHi = size === 8 ? 0xffffffff : 0;
-  const out: Uint8Array[] = [];
   let p = off;
   for (;;) {
     if (p + 2 * size > data.length) throw new DwarfError('location list runs past the end of the section', { file: unit.dwarf.fileName, section: sec, offset: p });
@@ -132,23 +204,23 @@ function readLocV4(unit: Unit, off: number): Uint8Array[] {
     readSized(data, p + size, size, le);
     const endZero = valHi === 0 && valLo === 0;
     p += 2 * size;
-    if (sHi === 0 && sLo === 0 && endZero) return out;
+    if (sHi === 0 && sLo === 0 && endZero) return;
     if (sHi === maxHi && sLo === maxLo) continue;
     if (p + 2 > data.length) throw new DwarfError('location list entry runs past the end of the section', { file: unit.dwarf.fileName, section: sec, offset: p });
     const n = u16(data, p, le);
     p += 2;
     if (p + n > data.length) throw new DwarfError('location expression runs past the end of the section', { file: unit.dwarf.fileName, section: sec, offset: p });
-    out.push(data.subarray(p, p + n));
+    out.push(p, p + n);
     p += n;
   }
 }
 
-function readLoclist(unit: Unit, off: number): Uint8Array[] {
+function readLoclist(unit: Unit, off: number, out: ExprRanges): void {
   const sec = '.debug_loclists';
   const data = listSection(unit, sec, off);
+  out.reset(data);
   const size = unit.addrSize;
   const len = data.length;
-  const out: Uint8Array[] = [];
   let p = off;
   const fail = (msg: string, at: number): never => {
     throw new DwarfError(msg, { file: unit.dwarf.fileName, section: sec, offset: at });
@@ -160,7 +232,7 @@ function readLoclist(unit: Unit, off: number): Uint8Array[] {
     let counted = true;
     switch (kind) {
       case C.DW_LLE_end_of_list:
-        return out;
+        return;
       case C.DW_LLE_base_addressx:
         uleb(data, p);
         p = lebEnd;
@@ -199,7 +271,7 @@ function readLoclist(unit: Unit, off: number): Uint8Array[] {
       const n = uleb(data, p);
       p = lebEnd;
       if (!(p + n <= len)) fail('location expression runs past the end of the section', at);
-      out.push(data.subarray(p, p + n));
+      out.push(p, p + n);
       p += n;
     }
     if (!(p <= len)) fail('location list entry runs past the end of the section', at);

@@ -145,6 +145,8 @@ export class Encoder {
   private readonly langExclude: readonly number[];
   private readonly cur: D.DieCursor;
   private readonly cur2: D.DieCursor;
+  /** Each parameter's location expressions, read into the same ranges (paramLocationFlags). */
+  private readonly exprs = new D.ExprRanges();
   private readonly funcs: ElfFunctions;
   private readonly objects: ObjectSymbols;
   private readonly relocs: RelocTargets;
@@ -1022,11 +1024,11 @@ export class Encoder {
     const cur = this.cur;
     const unit = cur.unit;
     const expected = idx < this.regs.length ? this.regs[idx] : -1;
-    let exprs: Uint8Array[];
+    const exprs = this.exprs;
     try {
-      exprs = cur.locationExprs(D.DW_AT_location);
+      cur.locationRanges(exprs, D.DW_AT_location);
     } catch {
-      exprs = [];
+      exprs.reset(exprs.data);
     }
     const reg = parameterRegister(exprs, expected, unit.addrSize, unit.offsetSize);
     if (reg < 0) return P_HAS_LOC | P_OPTIMIZED;

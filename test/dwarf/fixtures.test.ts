@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DW_AT_comp_dir, DW_AT_dwo_name, DW_AT_name, DW_AT_type, DW_TAG_compile_unit, DW_TAG_formal_parameter, DW_TAG_structure_type,
   DW_TAG_subprogram, DW_UT_skeleton, DW_UT_type, DEBUG_SECTIONS, dwarfFromSections, needsRelocation, openDwarf, tagName,
-  toBig, type DwarfFile,
+  ExprRanges, toBig, type DwarfFile,
 } from '../../src/dwarf/index.js';
 import { EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_EXEC, ET_REL, parseElf, type ElfFile } from '../../src/elf/index.js';
 import { fixture } from '../helpers/testdata.js';
@@ -193,15 +193,26 @@ describe('fixture objects', () => {
     const c = dwarf.cursor();
     let lists = 0;
     let exprs = 0;
+    let blocks = 0;
+    const ranges = new ExprRanges();
     while (c.next()) {
       if (c.tag !== DW_TAG_formal_parameter) continue;
-      if (c.location() === 7) {
+      const kind = c.location();
+      if (kind === 7) {
         lists++;
         const e = c.locationExprs();
         expect(e.length).toBeGreaterThan(0);
         exprs += e.length;
       }
+      if (kind === 0) continue;
+      if (kind !== 7) blocks++;
+      // The same expressions as ranges of one array, into one reused ExprRanges.
+      c.locationRanges(ranges);
+      const viaRanges: number[][] = [];
+      for (let i = 0; i < ranges.count; i++) viaRanges.push([...ranges.data.subarray(ranges.bounds[2 * i], ranges.bounds[2 * i + 1])]);
+      expect(viaRanges).toEqual(c.locationExprs().map((e) => [...e]));
     }
+    expect(blocks).toBeGreaterThan(0);
     if (name.startsWith('gcc')) expect(lists).toBeGreaterThan(0);
     expect(exprs).toBeGreaterThanOrEqual(lists);
   });

@@ -333,6 +333,14 @@ describe.each([true, false])('every form (little-endian: %s)', (le) => {
     expect(cur.location()).toBe(D.LOC_LIST);
     const exprs = cur.locationExprs();
     expect(exprs.map((e) => [...e])).toEqual([[D.DW_OP_reg0 + 3], [D.DW_OP_breg0 + 7, 0x78], [D.DW_OP_lit0, D.DW_OP_stack_value]]);
+    // The same, as ranges of the list's section.
+    const ranges = new D.ExprRanges();
+    cur.locationRanges(ranges);
+    expect(ranges.count).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      expect(ranges.data.subarray(ranges.bounds[2 * i], ranges.bounds[2 * i + 1]).byteOffset).toBe(exprs[i].byteOffset);
+      expect(ranges.bounds[2 * i + 1] - ranges.bounds[2 * i]).toBe(exprs[i].length);
+    }
     expect(D.classifyExpr(cur, exprs[0])).toBe(D.LOC_REG);
     expect(cur.reg).toBe(3);
     expect(D.classifyExpr(cur, exprs[1])).toBe(D.LOC_BREG);
@@ -617,6 +625,7 @@ describe('errors', () => {
     expectDwarfError(() => c.attrAddr(D.DW_AT_low_pc), { section: '.debug_addr' });
     expectDwarfError(() => c.pcRanges([]), { section: '.debug_rnglists' });
     expectDwarfError(() => c.locationExprs(), { section: '.debug_loclists' });
+    expectDwarfError(() => c.locationRanges(new D.ExprRanges()), { section: '.debug_loclists' });
   });
 
   it('rejects an unknown type signature', () => {
