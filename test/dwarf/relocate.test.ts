@@ -114,6 +114,36 @@ describe('relocation errors', () => {
     expect(new DataView(out.buffer, out.byteOffset).getUint32(place, true)).toBe(expected);
   });
 
+  it('writes 64-bit values of any sign and size below 2^53, little- and big-endian', () => {
+    const addends = [0n, 5n, -8n, (1n << 32n) + 5n, -(1n << 40n) - 3n, (1n << 52n) + 7n, (1n << 31n) + 1n];
+    for (const [name, type, le] of [['gcc-x86_64-dwarf5.o', R_X86_64_64, true], ['gcc-s390x-dwarf5.o', R_390_64, false]] as const) {
+      for (const addend of addends) {
+        const bytes = fixture(`dwarf/${name}`).slice();
+        const plain = parseElf(bytes, name);
+        const info = plain.sectionByName('.debug_info')!;
+        const rela = plain.sectionByName('.rela.debug_info')!;
+        const dv = new DataView(bytes.buffer, bytes.byteOffset);
+        // An entry whose 8 bytes no other entry patches becomes a 64-bit relocation against its
+        // symbol with this addend.
+        const places: number[] = [];
+        for (let e = rela.offset; e < rela.offset + rela.fileSize; e += 24) places.push(Number(dv.getBigUint64(e, le)));
+        const i = places.findIndex((p, k) => places.every((q, j) => j === k || q + 8 <= p || q >= p + 8));
+        expect(i, name).toBeGreaterThanOrEqual(0);
+        const entry = rela.offset + 24 * i;
+        const place = places[i];
+        const symbol = le ? dv.getUint32(entry + 12, true) : dv.getUint32(entry + 8, false);
+        if (le) dv.setUint32(entry + 8, type, true);
+        else dv.setUint32(entry + 12, type, false);
+        dv.setBigInt64(entry + 16, addend, le);
+        const elf = parseElf(bytes, name);
+        const symValue = elf.symbolTable(elf.relocationsFor(info)[0].symtab).valueBig(symbol);
+        const out = relocateDebugSection(elf, info, elf.sectionData(info), false);
+        const got = new DataView(out.buffer, out.byteOffset).getBigUint64(place, le);
+        expect(got, `${name} addend ${addend}`).toBe(BigInt.asUintN(64, symValue + addend));
+      }
+    }
+  });
+
   it('refuses machines whose debug relocations it does not know', () => {
     const bytes = fixture('dwarf/gcc-x86_64-dwarf5.o').slice();
     bytes[18] = 243; // EM_RISCV: label differences use ADD/SUB pairs, not supported.
