@@ -110,8 +110,8 @@ function symbolValues(elf: ElfFile, symtabIndex: number): Float64Array {
   return values;
 }
 
-/** Per symbol of symbol table `symtabIndex`: its section when `sections` marks it, else 0. */
-function markedSections(elf: ElfFile, symtabIndex: number, sections: Uint8Array): Int32Array {
+/** Per symbol of symbol table `symtabIndex`: its section when `sections` marks it (by section index), else 0. */
+export function markedSections(elf: ElfFile, symtabIndex: number, sections: Uint8Array): Int32Array {
   const st = elf.symbolTable(symtabIndex);
   const out = new Int32Array(st.count);
   for (let i = 0; i < st.count; i++) {

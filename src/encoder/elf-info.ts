@@ -4,7 +4,7 @@ import {
   EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
   SHT_SYMTAB_SHNDX, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSection, type RelocationTable, type SymbolTable,
 } from '../elf/index.js';
-import { AddressPlacesBuilder, DEBUG_SECTIONS, ENTRIES_PER_PIECE, type AddressPlaces, type PlaceList } from '../dwarf/index.js';
+import { AddressPlacesBuilder, DEBUG_SECTIONS, ENTRIES_PER_PIECE, markedSections, type AddressPlaces, type PlaceList } from '../dwarf/index.js';
 
 /** Debug sections the DWARF reader loads, also in their legacy `.zdebug_*` spelling. */
 const READ_DEBUG = new Set<string>([...DEBUG_SECTIONS, ...DEBUG_SECTIONS.map((n) => `.z${n.slice(1)}`)]);
@@ -408,19 +408,13 @@ export class RelocTargets {
    */
   private collectFromDisk(tables: RelocationTable[], keepAll: boolean): PlaceList {
     const elf = this.elf;
-    const secAddr = this.secAddr;
     const le = elf.le;
     const is64 = elf.is64;
     const kept = new AddressPlacesBuilder(tables.reduce((a, t) => a + t.count, 0), keepAll);
-    const take = (off: number, sh: number): void => kept.offer(off, sh);
+    const withAddress = addressSectionMask(this.secAddr);
     for (const t of tables) {
       // Per symbol: its section when that has an address, else 0.
-      const st = elf.symbolTable(t.symtab);
-      const symSec = new Int32Array(st.count);
-      for (let i = 0; i < st.count; i++) {
-        const sh = st.shndx(i);
-        if (sh > 0 && sh < secAddr.length && secAddr[sh] !== 0) symSec[i] = sh;
-      }
+      const symSec = markedSections(elf, t.symtab, withAddress);
       const nsyms = symSec.length;
       const entsize = t.section.entsize;
       elf.onDisk!.forEachPiece(t.section, ENTRIES_PER_PIECE * entsize, (piece) => {
@@ -430,7 +424,7 @@ export class RelocTargets {
           const u = new Uint32Array(piece.buffer, piece.byteOffset, count * 6);
           for (let j = 0; j < u.length; j += 6) {
             const sym = u[j + 3];
-            take(u[j + 1] * 4294967296 + u[j], sym < nsyms ? symSec[sym] : 0);
+            kept.offer(u[j + 1] * 4294967296 + u[j], sym < nsyms ? symSec[sym] : 0);
           }
           return;
         }
@@ -438,7 +432,7 @@ export class RelocTargets {
         for (let e = 0; e < count * entsize; e += entsize) {
           const sym = is64 ? v.getUint32(e + 8 + (le ? 4 : 0), le) : v.getUint32(e + 4, le) >>> 8;
           const off = is64 ? v.getUint32(e + (le ? 4 : 0), le) * 4294967296 + v.getUint32(e + (le ? 0 : 4), le) : v.getUint32(e, le);
-          take(off, sym < nsyms ? symSec[sym] : 0);
+          kept.offer(off, sym < nsyms ? symSec[sym] : 0);
         }
       });
     }
