@@ -101,9 +101,9 @@ export function chunkBuffers(c: EncodedChunk): ArrayBuffer[] {
 interface FnParam { name: string | undefined; type: number; flags: number; die: number; origin: number }
 /**
  * A function DIE as read from DWARF, before the ELF symbol table decides whether it is saved;
- * `nameId` is the interned DWARF string id of `name` (-1 without one).
+ * `nameId` is the interned DWARF string id of its name (-1 without one).
  */
-interface FnDie { die: number; name: string | undefined; nameId: number; ret: number; params: FnParam[]; unspec: boolean; annots: Annot[] }
+interface FnDie { die: number; nameId: number; ret: number; params: FnParam[]; unspec: boolean; annots: Annot[] }
 
 /** A parallel encoding cannot be merged exactly (the caller encodes sequentially instead). */
 export class ChunkMergeError extends Error {
@@ -995,8 +995,7 @@ export class Encoder {
         p.type = this.refId(c2, D.DW_AT_type);
       }
     }
-    const name = nameId < 0 ? undefined : this.dwarf.strIdString(nameId);
-    return { die: off, name, nameId, ret, params, unspec, annots };
+    return { die: off, nameId, ret, params, unspec, annots };
   }
 
   /** The DW_TAG_formal_parameter under the cursor, the `idx`-th of its function (cursor left after it). */
@@ -1053,20 +1052,21 @@ export class Encoder {
     const structParam = this.hasStructParam(fn);
     if (unexpected && structParam) unexpected = false;
     if (!allNamed) return;
-    if (fn.name === undefined) return;
+    if (fn.nameId < 0) return;
     let idx = -1;
     if (funcs.count > 0) {
       let known = this.fnSymbolCache;
       if (fn.nameId >= known.length) known = this.fnSymbolCache = grownInt32(known, fn.nameId + 1);
       idx = known[fn.nameId] - 2;
       if (idx === -2) {
-        idx = funcs.find(fn.name);
+        idx = funcs.find(this.dwarf.strIdString(fn.nameId));
         known[fn.nameId] = idx + 2;
       }
       if (idx < 0 && funcs.suffixCount > 0 && this.f.optimized_func) {
-        idx = funcs.findSuffixed(fn.name);
+        const name = this.dwarf.strIdString(fn.nameId);
+        idx = funcs.findSuffixed(name);
         if (idx >= 0 && funcs.alias[idx] === null) {
-          funcs.alias[idx] = fn.name;
+          funcs.alias[idx] = name;
           this.aliasLog.push(idx);
         }
       }
