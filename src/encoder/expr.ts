@@ -1,13 +1,9 @@
 // Reading parameter locations the way pahole's parameter__reg does: which register holds a parameter on entry.
 
-import type { ExprRanges } from '../dwarf/index.js';
-
-/** DW_OP_stack_value. */
-const OP_STACK_VALUE = 0x9f;
-const OP_REG0 = 0x50;
-const OP_REG31 = 0x6f;
-const OP_ENTRY_VALUE = 0xa3;
-const OP_GNU_ENTRY_VALUE = 0xf3;
+import {
+  DW_OP_entry_value as OP_ENTRY_VALUE, DW_OP_GNU_entry_value as OP_GNU_ENTRY_VALUE, DW_OP_reg0 as OP_REG0, DW_OP_reg31 as OP_REG31,
+  DW_OP_stack_value as OP_STACK_VALUE, type ExprRanges,
+} from '../dwarf/index.js';
 
 let lebEnd = 0;
 

@@ -2,15 +2,15 @@
 // inside a larger array: bytes past an expression's end must never count as part of it.
 
 import { describe, expect, it } from 'vitest';
-import { ExprRanges } from '../../src/dwarf/index.js';
+import {
+  DW_OP_GNU_entry_value as GNU_ENTRY_VALUE, DW_OP_breg0, DW_OP_entry_value as ENTRY_VALUE, DW_OP_lit0 as LIT0, DW_OP_reg0,
+  DW_OP_stack_value as STACK_VALUE, ExprRanges,
+} from '../../src/dwarf/index.js';
 import { parameterRegister } from '../../src/encoder/expr.js';
 
-const REG = (n: number) => 0x50 + n;
-const BREG7 = 0x77;
-const ENTRY_VALUE = 0xa3;
-const GNU_ENTRY_VALUE = 0xf3;
-const STACK_VALUE = 0x9f;
-const LIT0 = 0x30;
+const REG = (n: number) => DW_OP_reg0 + n;
+const BREG7 = DW_OP_breg0 + 7;
+/** DW_OP_const_type (DWARF 5), which src/dwarf has no name for. */
 const CONST_TYPE = 0xa4;
 const FILLER = 0x80; // a continuation byte: read as part of an operand, it would lengthen it
 
