@@ -2,8 +2,9 @@
 # Build the libbpf reference runner and print the command that runs it. By default it links
 # Debian's libbpf 1.5 (from the corpus's pahole 1.30 root, Debian trixie; needs libbpf-dev for the
 # headers). With LIBBPF_SRC set to a libbpf source tree (a checkout of libbpf/libbpf), it builds
-# that libbpf statically and links it instead (needs libelf-dev and zlib1g-dev): newer libbpf
-# dedups typedefs in the struct pass, which 1.5 does not.
+# that libbpf statically and links it instead (needs libelf-dev and zlib1g-dev). btfpost follows
+# 1.5's rules, those of pahole 1.30 and 1.31; libbpf 1.6 and later deduplicate some inputs
+# differently (see src/btf/dedup/dedup.ts).
 set -euo pipefail
 OUT=${1:-/tmp/btfpost-oracle}
 mkdir -p "$OUT"

@@ -31,8 +31,9 @@ const MAGIC = 0x43505442; // "BTPC" read as a little-endian word; a file of the 
  * Layout of an entry; the key also covers the btfpost version, whose hashing the entry holds.
  * 3: the struct names' pairs are in increasing name order.
  * 4: key and digest are CRC-32s (zlib's), the header four words shorter.
+ * 5: TYPEDEFs are hashed as reference kinds (name, info and type), as libbpf 1.5 does.
  */
-const FORMAT = 4;
+const FORMAT = 5;
 /** Entries kept; older ones (by last use) are removed when a new one is written. */
 const KEEP = 8;
 /** Bases smaller than this (string and record bytes) are prepared in memory only: not worth a file. */

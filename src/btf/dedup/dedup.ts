@@ -4,17 +4,22 @@
 // holds many copies of each type, and module BTF repeats types the kernel's BTF already has.
 // Dedup maps each type to one canonical representative and drops the rest.
 //
+// The rules are those of libbpf 1.5, the libbpf that pahole 1.30 and 1.31 build with (their bundled
+// copy, and Debian's): TYPEDEF is a reference kind, and the fallback for duplicates inside one CU
+// compares ARRAYs and STRUCT/UNIONs only. Later libbpf compares TYPEDEFs as graphs (1.7) and any
+// kind up to a depth (1.6), which gives other results on some modules.
+//
 // Passes, in libbpf's order (src/btf.c, btf__dedup):
 //   0. prep: with a base, every base type is its own canonical and becomes a candidate;
 //   1. strings: own strings deduplicated, strings the base has point into the base;
 //   2. primitive kinds (INT, ENUM, ENUM64, FWD, FLOAT) by hash and equality, enum forward
 //      declarations matching full enums;
-//   3. STRUCT, UNION and TYPEDEF by a side-by-side walk of both type graphs with a hypothetical
-//      map (cycles allowed, FWD resolving to STRUCT/UNION), with a depth-limited identical-type
-//      fallback for duplicates inside one CU;
+//   3. STRUCT and UNION by a side-by-side walk of both type graphs with a hypothetical map
+//      (cycles allowed, FWD resolving to STRUCT/UNION), with an identical-type fallback (ARRAYs,
+//      and STRUCT/UNIONs member by member) for duplicates inside one CU;
 //   4. remaining FWDs resolved by a unique STRUCT/UNION name;
-//   5. reference kinds (PTR, CONST, VOLATILE, RESTRICT, TYPE_TAG, ARRAY, FUNC, FUNC_PROTO,
-//      DECL_TAG), bottom up, then by hash and equality;
+//   5. reference kinds (PTR, CONST, VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG, ARRAY, FUNC,
+//      FUNC_PROTO, DECL_TAG), bottom up, then by hash and equality;
 //   6. compaction: canonical own types kept in their order;
 //   7. every type-id field remapped.
 // VAR and DATASEC are never merged. Base types never change. Deviation from the C code: the
@@ -38,7 +43,6 @@ import { CandidateTable, mix, type CandidateTableState } from './table.js';
 const UNPROCESSED = 0xffffffff;
 const IN_PROGRESS = 0xfffffffe;
 const MAX_ID = 0x7fffffff;
-const IDENTICAL_DEPTH = 16;
 
 /** Options for dedupBtf. */
 export interface DedupOptions {
@@ -55,7 +59,7 @@ export interface DedupOptions {
 /**
  * Deduplicate the own types of `btf` (split types only when it has a base) and return a new
  * Btf with the same base. Deterministic; running it on its output returns the same bytes.
- * @throws BtfError on reference loops not broken by a struct/union/typedef, or unknown kinds.
+ * @throws BtfError on reference loops not broken by a struct/union, or unknown kinds.
  */
 export function dedupBtf(btf: Btf, opts: DedupOptions = {}): Btf {
   return new Dedup(btf, opts).run(false).btf;
@@ -94,6 +98,8 @@ class Dedup {
    * on every call (most of what dedup allocated).
    */
   private stack: Int32Array<ArrayBuffer> = new Int32Array(512);
+  /** Pairs still to compare in identical() (with their nesting depth), kept between calls. */
+  private identStack: Int32Array<ArrayBuffer> = new Int32Array(48);
   private adjustCanon = false;
   private readonly table: CandidateTable;
   private readonly h: Hasher;
@@ -235,12 +241,6 @@ class Dedup {
   }
   private equalIntTag(x: number, y: number): boolean {
     return this.equalCommon(x, y) && this.all[this.off[x] + 3] === this.all[this.off[y] + 3];
-  }
-  private equalTypedef(x: number, y: number): boolean {
-    const a = this.all;
-    const p = this.off[x];
-    const q = this.off[y];
-    return a[p] === a[q] && a[p + 1] === a[q + 1];
   }
   private equalWords(x: number, y: number, from: number, count: number): boolean {
     const a = this.all;
@@ -460,61 +460,38 @@ class Dedup {
   // --- pass 3: struct, union, typedef ---------------------------------------------------------
 
   /**
-   * Structural identity up to `depth` levels, for duplicates the compiler emitted inside one CU.
-   * Mirrors btf_dedup_identical_types(), including that for arrays only the element count and
-   * header are compared (libbpf reads both array descriptors from the first type).
+   * Duplicates the compiler emitted inside one CU, as btf_dedup_identical_arrays() and
+   * btf_dedup_identical_structs(): two ARRAYs with the same header and descriptor words, or two
+   * STRUCTs (UNIONs) equal but for member types that are the same ids or are themselves such
+   * duplicates. Pure, so the member pairs are checked from an explicit stack in any order. A
+   * STRUCT that holds itself by value, through any number of levels, is no C type: libbpf would
+   * recurse until it crashed; here it is an error.
    */
-  private identical(x: number, y: number, depth: number): boolean {
-    // libbpf follows reference kinds without spending depth, so a loop of them (a TYPEDEF that is
-    // its own type) would keep it going for ever; no chain without a loop has more links than types.
-    let links = 0;
-    for (;;) {
-      if (depth <= 0) return false;
-      const k = this.kind(x);
-      if (k !== this.kind(y)) return false;
-      switch (k) {
-        case 0: return true;
-        case BTF_KIND_INT: return this.equalIntTag(x, y);
-        case BTF_KIND_ENUM: case BTF_KIND_ENUM64: return this.compatEnum(x, y);
-        case BTF_KIND_FWD: case BTF_KIND_FLOAT: return this.equalCommon(x, y);
-        case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
-        case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG: {
-          const a = this.all;
-          if (a[this.off[x] + 1] !== a[this.off[y] + 1] || a[this.off[x]] !== a[this.off[y]]) return false;
-          if (++links > this.n) this.fail(x, 'is part of a loop of reference types');
-          x = this.typeOf(x);
-          y = this.typeOf(y);
-          continue;
-        }
-        case BTF_KIND_ARRAY:
-          return this.compatArray(x, y);
-        case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
-          if (!this.shallowEqualStruct(x, y)) return false;
-          const a = this.all;
-          const v = this.vlen(x);
-          for (let i = 0; i < v; i++) {
-            const mx = a[this.off[x] + 4 + i * 3];
-            const my = a[this.off[y] + 4 + i * 3];
-            if (mx !== my && !this.identical(mx, my, depth - 1)) return false;
-          }
-          return true;
-        }
-        case BTF_KIND_FUNC_PROTO: {
-          if (!this.compatFnproto(x, y)) return false;
-          const a = this.all;
-          if (this.typeOf(x) !== this.typeOf(y) && !this.identical(this.typeOf(x), this.typeOf(y), depth - 1)) return false;
-          const v = this.vlen(x);
-          for (let i = 0; i < v; i++) {
-            const px = a[this.off[x] + 4 + i * 2];
-            const py = a[this.off[y] + 4 + i * 2];
-            if (px !== py && !this.identical(px, py, depth - 1)) return false;
-          }
-          return true;
-        }
-        default:
-          return false;
+  private identical(x: number, y: number): boolean {
+    let stack = this.identStack;
+    stack[0] = x;
+    stack[1] = y;
+    stack[2] = 0;
+    let sp = 3;
+    const a = this.all;
+    while (sp > 0) {
+      const depth = stack[--sp];
+      const q = stack[--sp];
+      const p = stack[--sp];
+      if (p === q) continue;
+      const k = this.kind(p);
+      if (k === BTF_KIND_ARRAY && this.kind(q) === BTF_KIND_ARRAY && this.equalArray(p, q)) continue;
+      if ((k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) || this.kind(q) !== k || !this.shallowEqualStruct(p, q)) return false;
+      if (depth >= this.n) this.fail(p, 'holds itself by value');
+      const v = this.vlen(p);
+      if (sp + 3 * v > stack.length) stack = this.identStack = grownInt32(stack, sp + 3 * v);
+      for (let i = v - 1; i >= 0; i--) {
+        stack[sp++] = a[this.off[p] + 4 + i * 3];
+        stack[sp++] = a[this.off[q] + 4 + i * 3];
+        stack[sp++] = depth + 1;
       }
     }
+    return true;
   }
 
   /**
@@ -554,7 +531,7 @@ class Dedup {
       const hy = hypot[canon];
       if (hy <= MAX_ID) {
         if (hy === cand) continue;
-        if (this.identical(hy, cand, IDENTICAL_DEPTH)) continue;
+        if (this.identical(hy, cand)) continue;
         result = 0;
         break;
       }
@@ -678,27 +655,24 @@ class Dedup {
   private structType(id: number): void {
     if (this.map[id] <= MAX_ID) return;
     const k = this.kind(id);
-    if (k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION && k !== BTF_KIND_TYPEDEF) return;
-    const isTypedef = k === BTF_KIND_TYPEDEF;
-    const h = isTypedef ? this.h.typedef(id) : this.h.struct(id);
+    if (k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) return;
+    const h = this.h.struct(id);
     let newId = id;
-    {
-      for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
-        const cand = this.table.id(nd);
-        if (isTypedef ? !this.equalTypedef(id, cand) : !this.shallowEqualStruct(id, cand)) continue;
-        this.clearHypot();
-        const eq = this.isEquiv(id, cand);
-        if (!eq) continue;
-        this.mergeHypot();
-        if (this.adjustCanon) continue;
-        newId = cand;
-        break;
-      }
+    for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
+      const cand = this.table.id(nd);
+      if (!this.shallowEqualStruct(id, cand)) continue;
+      this.clearHypot();
+      const eq = this.isEquiv(id, cand);
+      if (!eq) continue;
+      this.mergeHypot();
+      if (this.adjustCanon) continue;
+      newId = cand;
+      break;
     }
     this.map[id] = newId;
     if (newId !== id) return;
     this.table.add(h, id);
-    if (!isTypedef) this.addStructName(id);
+    this.addStructName(id);
   }
 
   /**
@@ -736,7 +710,7 @@ class Dedup {
 
   private refType(id: number): number {
     const m = this.map;
-    if (m[id] === IN_PROGRESS) this.fail(id, 'is part of a reference loop not broken by a struct, union or typedef');
+    if (m[id] === IN_PROGRESS) this.fail(id, 'is part of a reference loop not broken by a struct or union');
     if (m[id] <= MAX_ID) return this.resolve(id);
     m[id] = IN_PROGRESS;
     const a = this.all;
@@ -746,7 +720,7 @@ class Dedup {
     let h: number;
     switch (k) {
       case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
-      case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG: {
+      case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG: {
         a[o + 2] = this.refType(a[o + 2]);
         h = this.h.common(id);
         for (let nd = this.table.first(h); nd >= 0; nd = this.table.next(nd)) {
@@ -1005,9 +979,9 @@ function baseState(base: Btf): BaseState {
       case BTF_KIND_VAR: case BTF_KIND_DATASEC:
         continue;
       case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
-      case BTF_KIND_FWD: case BTF_KIND_FUNC: case BTF_KIND_FLOAT: case BTF_KIND_TYPE_TAG:
+      case BTF_KIND_FWD: case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_FLOAT:
+      case BTF_KIND_TYPE_TAG:
         key = h.common(id); break;
-      case BTF_KIND_TYPEDEF: key = h.typedef(id); break;
       case BTF_KIND_INT: case BTF_KIND_DECL_TAG: key = h.intTag(id); break;
       case BTF_KIND_ENUM: case BTF_KIND_ENUM64: key = h.enumName(id); break;
       case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
@@ -1085,11 +1059,6 @@ class Hasher {
     const a = this.a;
     const o = this.off[id];
     return mix(mix(mix(0x42, a[o]), a[o + 1]), a[o + 2]);
-  }
-  typedef(id: number): number {
-    const a = this.a;
-    const o = this.off[id];
-    return mix(mix(0x7d, a[o]), a[o + 1]);
   }
   intTag(id: number): number {
     return mix(this.common(id), this.a[this.off[id] + 3]);
