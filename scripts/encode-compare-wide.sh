@@ -3,9 +3,14 @@
 # package's .ko files (4230 for 6.12) are extracted once into DIR (default /tmp/btfpost-wide), split
 # into JOBS shards (default: the online CPUs) compared side by side, each against pahole 1.30 as
 # encode-compare.mjs does. Prints each shard's differences and the total N/M equal.
-# Usage: scripts/encode-compare-wide.sh [DIR]   (BTFPOST_CORPUS as for encode-compare.sh)
+# With --bytes, each module is instead encoded by the command, as kbuild runs it (`bin/btfpost
+# encode --detached`, needs a build), and by `pahole --btf_encode_detached`, and the two files must
+# be the same bytes; prints the modules that differ and N/M identical.
+# Usage: scripts/encode-compare-wide.sh [--bytes] [DIR]   (BTFPOST_CORPUS as for encode-compare.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BYTES=0
+if [ "${1:-}" = --bytes ]; then BYTES=1; shift; fi
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
 DEB=$(ls "$CORPUS"/debs/linux-image-*-dbg_*.deb | head -1)
@@ -15,6 +20,25 @@ if [ ! -f "$DIR/extracted" ]; then
   mkdir -p "$DIR/x"
   dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko'
   touch "$DIR/extracted"
+fi
+if [ "$BYTES" = 1 ]; then
+  export K PAHOLE=$CORPUS/tools/bin/pahole-1.30 BTFPOST=$PWD/bin/btfpost
+  export FEAT=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs
+  # One module: both tools on one thread each (pahole on a copy: it writes nothing, but opens read-write).
+  one() {
+    local f=$1 t; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
+    cp "$f" "$t/x.ko"
+    LLVM_OBJCOPY=objcopy "$PAHOLE" -J -j1 --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust \
+      --btf_base "$K/vmlinux.btf" --btf_encode_detached="$t/p.btf" "$t/x.ko" >/dev/null 2>&1 || true
+    "$BTFPOST" encode "$f" -j 1 --btf_features=$FEAT --lang_exclude=rust --btf_base "$K/vmlinux.btf" --detached "$t/o.btf" >/dev/null 2>"$t/err" || true
+    if [ -s "$t/p.btf" ] && cmp -s "$t/p.btf" "$t/o.btf"; then echo same; else echo "differs: $f $(head -1 "$t/err")"; fi
+    rm -rf "$t"
+  }
+  export -f one
+  find "$DIR/x" -name '*.ko' | sort | xargs -P "$JOBS" -I{} bash -c 'one "$1"' _ {} > "$DIR/bytes.out"
+  grep -v '^same$' "$DIR/bytes.out" || true
+  echo "$(grep -c '^same$' "$DIR/bytes.out")/$(wc -l < "$DIR/bytes.out") identical"
+  exit 0
 fi
 OUT=$(mktemp -d /tmp/btfpost-dist.XXXXXX)
 npx tsc -p tsconfig.json --outDir "$OUT" >/dev/null || echo "tsc reported errors (continuing with what was emitted)" >&2

@@ -457,7 +457,7 @@ class Dedup {
     this.adjustCanon = false;
   }
 
-  // --- pass 3: struct, union, typedef ---------------------------------------------------------
+  // --- pass 3: struct and union ---------------------------------------------------------------
 
   /**
    * Duplicates the compiler emitted inside one CU, as btf_dedup_identical_arrays() and
