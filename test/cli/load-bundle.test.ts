@@ -254,6 +254,15 @@ exports.main = async (argv) => {
     setTimeout(() => process.stdout.write('late\\n'), 50);
     return 4;
   }
+  if (argv[0] === 'weak') {
+    // Only a weak reference is left to this object once main has returned: it is gone at exit
+    // when the heap was collected after main, and there otherwise (nothing else allocates). A
+    // weak reference holds its object until the task that made it ends: main returns in a later one.
+    const ref = new WeakRef({ data: new Array(1000).fill(1) });
+    process.on('exit', () => process.stderr.write(ref.deref() === undefined ? 'collected\\n' : 'not collected\\n'));
+    await new Promise((resolve) => setImmediate(resolve));
+    return 6;
+  }
   return 5;
 };
 `;
@@ -282,6 +291,28 @@ exports.main = async (argv) => {
       expect(timer.status).toBe(4);
       expect(timer.stdout).toBe('late\n');
       expect(timer.stderr).toBe('ended by itself\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('collects the heap once the program is done, before the process ends (so no V8 helper thread can wait on a collection then)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'btfpost-run-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
+      copyFileSync(join(ROOT, 'bin', 'load-bundle.js'), join(dir, 'bin', 'load-bundle.js'));
+      copyFileSync(join(ROOT, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
+      writeFileSync(join(dir, 'bin', 'fake'), "require('./load-bundle.js').runBundle('fake', 'main');\n");
+      writeFileSync(join(dir, 'dist', 'bundle', 'fake.cjs'), PROGRAM);
+      const weak = spawnSync(process.execPath, [join(dir, 'bin', 'fake'), 'weak'], { encoding: 'utf8' });
+      expect(weak.status).toBe(6);
+      expect(weak.stderr).toBe('collected\n');
+      // The same program run without runBundle keeps the object: the check above sees the collection.
+      writeFileSync(join(dir, 'bin', 'plain'), "require('../dist/bundle/fake.cjs').main(process.argv.slice(2)).then((c) => process.exit(c));\n");
+      const plain = spawnSync(process.execPath, [join(dir, 'bin', 'plain'), 'weak'], { encoding: 'utf8' });
+      expect(plain.status).toBe(6);
+      expect(plain.stderr).toBe('not collected\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
