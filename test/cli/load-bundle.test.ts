@@ -267,15 +267,21 @@ exports.main = async (argv) => {
 };
 `;
 
-  it('exits as soon as the program is done when nothing is pending, else when all is written', () => {
+  /** A directory with bin/fake, which runs PROGRAM (dist/bundle/fake.cjs) through runBundle. */
+  const fakeProgramDir = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'btfpost-run-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
+    copyFileSync(join(ROOT, 'bin', 'load-bundle.js'), join(dir, 'bin', 'load-bundle.js'));
+    copyFileSync(join(ROOT, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
+    writeFileSync(join(dir, 'bin', 'fake'), "require('./load-bundle.js').runBundle('fake', 'main');\n");
+    writeFileSync(join(dir, 'dist', 'bundle', 'fake.cjs'), PROGRAM);
+    return dir;
+  };
+
+  it('exits as soon as the program is done when nothing is pending, else when all is written', () => {
+    const dir = fakeProgramDir();
     try {
-      mkdirSync(join(dir, 'bin'));
-      mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
-      copyFileSync(join(ROOT, 'bin', 'load-bundle.js'), join(dir, 'bin', 'load-bundle.js'));
-      copyFileSync(join(ROOT, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
-      writeFileSync(join(dir, 'bin', 'fake'), "require('./load-bundle.js').runBundle('fake', 'main');\n");
-      writeFileSync(join(dir, 'dist', 'bundle', 'fake.cjs'), PROGRAM);
       const run = (mode: string) => spawnSync(process.execPath, [join(dir, 'bin', 'fake'), mode], { encoding: 'utf8', maxBuffer: 1 << 26 });
       // Nothing pending: the process exits at once, with the program's code.
       const quiet = run('quiet');
@@ -297,14 +303,8 @@ exports.main = async (argv) => {
   });
 
   it('collects the heap once the program is done, before the process ends (so no V8 helper thread can wait on a collection then)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'btfpost-run-'));
+    const dir = fakeProgramDir();
     try {
-      mkdirSync(join(dir, 'bin'));
-      mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
-      copyFileSync(join(ROOT, 'bin', 'load-bundle.js'), join(dir, 'bin', 'load-bundle.js'));
-      copyFileSync(join(ROOT, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
-      writeFileSync(join(dir, 'bin', 'fake'), "require('./load-bundle.js').runBundle('fake', 'main');\n");
-      writeFileSync(join(dir, 'dist', 'bundle', 'fake.cjs'), PROGRAM);
       const weak = spawnSync(process.execPath, [join(dir, 'bin', 'fake'), 'weak'], { encoding: 'utf8' });
       expect(weak.status).toBe(6);
       expect(weak.stderr).toBe('collected\n');
