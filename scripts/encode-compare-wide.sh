@@ -5,12 +5,15 @@
 # encode-compare.mjs does. Prints each shard's differences and the total N/M equal.
 # With --bytes, each module is instead encoded by the command, as kbuild runs it (`bin/btfpost
 # encode --detached`, needs a build), and by `pahole --btf_encode_detached`, and the two files must
-# be the same bytes; prints the modules that differ and N/M identical.
-# Usage: scripts/encode-compare-wide.sh [--bytes] [DIR]   (BTFPOST_CORPUS as for encode-compare.sh)
+# be the same bytes; prints the modules that differ and N/M identical. With --distilled, the
+# post-link drop-in (`bin/btfpost-pahole -J` with distilled_base, as kbuild runs it for a kernel
+# built with pahole 1.28 or later) and `pahole -J` with the same arguments each write a copy of
+# the module, whose .BTF and .BTF.base must be the same bytes.
+# Usage: scripts/encode-compare-wide.sh [--bytes|--distilled] [DIR]   (BTFPOST_CORPUS as for encode-compare.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BYTES=0
-if [ "${1:-}" = --bytes ]; then BYTES=1; shift; fi
+case "${1:-}" in --bytes) BYTES=1; shift ;; --distilled) BYTES=2; shift ;; esac
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
 DEB=$(ls "$CORPUS"/debs/linux-image-*-dbg_*.deb | head -1)
@@ -21,10 +24,25 @@ if [ ! -f "$DIR/extracted" ]; then
   dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko'
   touch "$DIR/extracted"
 fi
-if [ "$BYTES" = 1 ]; then
-  export K PAHOLE=$CORPUS/tools/bin/pahole-1.30 BTFPOST=$PWD/bin/btfpost
+if [ "$BYTES" != 0 ]; then
+  export K PAHOLE=$CORPUS/tools/bin/pahole-1.30 BTFPOST=$PWD/bin/btfpost DROPIN=$PWD/bin/btfpost-pahole
   export FEAT=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs
-  # One module: both tools on one thread each (pahole on a copy: it writes nothing, but opens read-write).
+  # One module, --distilled: each tool writes its sections into a copy of it, one thread each.
+  distilled() {
+    local f=$1 t s r=same; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
+    cp "$f" "$t/p.ko"; cp "$f" "$t/o.ko"
+    set -- -J -j1 --btf_features=$FEAT,distilled_base --btf_features=+reproducible_build --lang_exclude=rust --btf_base "$K/vmlinux.btf"
+    LLVM_OBJCOPY=objcopy "$PAHOLE" "$@" "$t/p.ko" >/dev/null 2>&1 || true
+    "$DROPIN" "$@" "$t/o.ko" >/dev/null 2>"$t/err" || true
+    for s in .BTF .BTF.base; do
+      objcopy --dump-section "$s=$t/p$s" "$t/p.ko" /dev/null 2>/dev/null || true
+      objcopy --dump-section "$s=$t/o$s" "$t/o.ko" /dev/null 2>/dev/null || true
+      [ -s "$t/p$s" ] && cmp -s "$t/p$s" "$t/o$s" || r=differs
+    done
+    if [ $r = same ]; then echo same; else echo "differs: $f $(head -1 "$t/err")"; fi
+    rm -rf "$t"
+  }
+  # One module, --bytes: both tools on one thread each (pahole on a copy: it writes nothing, but opens read-write).
   one() {
     local f=$1 t; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
     cp "$f" "$t/x.ko"
@@ -34,8 +52,9 @@ if [ "$BYTES" = 1 ]; then
     if [ -s "$t/p.btf" ] && cmp -s "$t/p.btf" "$t/o.btf"; then echo same; else echo "differs: $f $(head -1 "$t/err")"; fi
     rm -rf "$t"
   }
-  export -f one
-  find "$DIR/x" -name '*.ko' | sort | xargs -P "$JOBS" -I{} bash -c 'one "$1"' _ {} > "$DIR/bytes.out"
+  export -f one distilled
+  fn=one; [ "$BYTES" = 2 ] && fn=distilled
+  find "$DIR/x" -name '*.ko' | sort | xargs -P "$JOBS" -I{} bash -c "$fn"' "$1"' _ {} > "$DIR/bytes.out"
   grep -v '^same$' "$DIR/bytes.out" || true
   echo "$(grep -c '^same$' "$DIR/bytes.out")/$(wc -l < "$DIR/bytes.out") identical"
   exit 0
