@@ -12,8 +12,9 @@
 # Usage: scripts/encode-compare-wide.sh [--bytes|--distilled] [DIR]   (BTFPOST_CORPUS as for encode-compare.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BYTES=0
-case "${1:-}" in --bytes) BYTES=1; shift ;; --distilled) BYTES=2; shift ;; esac
+# MODE: graph (encode-compare.mjs), or the function below that checks one module.
+MODE=graph
+case "${1:-}" in --bytes) MODE=bytes; shift ;; --distilled) MODE=distilled; shift ;; esac
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
 DEB=$(ls "$CORPUS"/debs/linux-image-*-dbg_*.deb | head -1)
@@ -24,7 +25,7 @@ if [ ! -f "$DIR/extracted" ]; then
   dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko'
   touch "$DIR/extracted"
 fi
-if [ "$BYTES" != 0 ]; then
+if [ "$MODE" != graph ]; then
   export K PAHOLE=$CORPUS/tools/bin/pahole-1.30 BTFPOST=$PWD/bin/btfpost DROPIN=$PWD/bin/btfpost-pahole
   export FEAT=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs
   # One module, --distilled: each tool writes its sections into a copy of it, one thread each.
@@ -43,7 +44,7 @@ if [ "$BYTES" != 0 ]; then
     rm -rf "$t"
   }
   # One module, --bytes: both tools on one thread each (pahole on a copy: it writes nothing, but opens read-write).
-  one() {
+  bytes() {
     local f=$1 t; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
     cp "$f" "$t/x.ko"
     LLVM_OBJCOPY=objcopy "$PAHOLE" -J -j1 --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust \
@@ -52,9 +53,8 @@ if [ "$BYTES" != 0 ]; then
     if [ -s "$t/p.btf" ] && cmp -s "$t/p.btf" "$t/o.btf"; then echo same; else echo "differs: $f $(head -1 "$t/err")"; fi
     rm -rf "$t"
   }
-  export -f one distilled
-  fn=one; [ "$BYTES" = 2 ] && fn=distilled
-  find "$DIR/x" -name '*.ko' | sort | xargs -P "$JOBS" -I{} bash -c "$fn"' "$1"' _ {} > "$DIR/bytes.out"
+  export -f bytes distilled
+  find "$DIR/x" -name '*.ko' | sort | xargs -P "$JOBS" -I{} bash -c "$MODE"' "$1"' _ {} > "$DIR/bytes.out"
   grep -v '^same$' "$DIR/bytes.out" || true
   echo "$(grep -c '^same$' "$DIR/bytes.out")/$(wc -l < "$DIR/bytes.out") identical"
   exit 0
