@@ -29,9 +29,21 @@ for o in types funcs percpu types-dwarf4; do
   # With every feature off (a --btf_features list naming none of them): plain types, floats as INT, no VARs or tags.
   "$PAHOLE" -J --btf_features=reproducible_build --btf_encode_detached="$out/$o.nofeat.btf" "$tmp/x.o"
 done
+# Linked like a vmlinux (ET_EXEC, -mcmodel=kernel, sections at 0xffffffff8...: addresses past
+# 2^53, where a double loses the low bits), with per-CPU variables at small offsets in their section
+# (as in kernels from 6.15 on, whose .data..percpu is no longer at address 0) and globals in .data
+# and .bss for global_var.
+gcc "${cflags[@]}" -mcmodel=kernel -fno-pie -c "$src/percpu.c" -o "$tmp/percpu-kernel.o"
+ld -static -no-pie -e bump -T "$src/high.lds" -o "$out/percpu-high.elf" "$tmp/percpu-kernel.o"
+cp "$out/percpu-high.elf" "$tmp/x.elf"
+"$PAHOLE" -J --btf_features=$FEATURES --btf_features=+reproducible_build --lang_exclude=rust \
+  --btf_encode_detached="$out/percpu-high.btf" "$tmp/x.elf"
+"$PAHOLE" -J --btf_features=$FEATURES,global_var --btf_features=+reproducible_build --lang_exclude=rust \
+  --btf_encode_detached="$out/percpu-high.global_var.btf" "$tmp/x.elf"
 {
   echo "# Produced by scripts/encode-fixtures.sh"
   gcc --version | head -1
+  ld --version | head -1
   "$PAHOLE" --version
 } > "$out/TOOLS.txt"
 

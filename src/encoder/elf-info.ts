@@ -219,11 +219,14 @@ class NameIndex {
  * Section addresses as pahole sees them through libdwfl: for ET_REL objects libdwfl gives every
  * SHF_ALLOC section still at address 0 an address of its own, laid out in section order from the
  * offline base 0x10000 (sections that already have an address keep it); other files keep sh_addr.
+ * Only an ET_REL object's addresses are exact here (they are small): a vmlinux's, at
+ * 0xffffffff8..., are past 2^53, where a double rounds to 2 KiB. Addresses in such files are found
+ * with sectionOfAddress64 instead.
  */
 export function sectionAddresses(elf: ElfFile): Float64Array {
   const secs = elf.sections;
   const out = new Float64Array(secs.length);
-  for (let i = 0; i < secs.length; i++) out[i] = safeAddr(secs[i].addrHi, secs[i].addrLo);
+  for (let i = 0; i < secs.length; i++) out[i] = roundedAddr(secs[i].addrHi, secs[i].addrLo);
   if (elf.header.type !== ET_REL) return out;
   let base = 0x10000;
   let start = base;
@@ -256,11 +259,32 @@ export function addressSectionMask(secAddr: Float64Array): Uint8Array {
   return out;
 }
 
-function safeAddr(hi: number, lo: number): number {
+/** hi·2^32 + lo as a double: exact below 2^53 only. */
+function roundedAddr(hi: number, lo: number): number {
   return hi * 4294967296 + lo;
 }
 
-/** Index of the first PROGBITS or NOBITS section whose [addr, addr+size) holds `addr`, or 0 (pahole's get_elf_section). */
+/**
+ * sectionOfAddress for the exact 64-bit address hi·2^32 + lo, against the sections' own sh_addr
+ * (files other than ET_REL): the index of the first PROGBITS or NOBITS section holding it, or 0,
+ * with the address's offset in that section in `rel[0]`. The difference is taken half by half, so
+ * it is exact whenever it is below 2^53 (and far outside the section when it is not).
+ */
+export function sectionOfAddress64(elf: ElfFile, hi: number, lo: number, rel: Float64Array): number {
+  const secs = elf.sections;
+  for (let i = 1; i < secs.length; i++) {
+    const s = secs[i];
+    if (s.type !== SHT_PROGBITS && s.type !== SHT_NOBITS) continue;
+    const d = (hi - s.addrHi) * 4294967296 + (lo - s.addrLo);
+    if (d >= 0 && d < s.size) {
+      rel[0] = d;
+      return i;
+    }
+  }
+  return 0;
+}
+
+/** Index of the first PROGBITS or NOBITS section whose [addr, addr+size) holds `addr`, or 0 (pahole's get_elf_section; for ET_REL addresses, see sectionAddresses). */
 export function sectionOfAddress(elf: ElfFile, addrs: Float64Array, addr: number): number {
   const secs = elf.sections;
   for (let i = 1; i < secs.length; i++) {

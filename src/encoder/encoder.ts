@@ -12,7 +12,7 @@ import {
 import * as D from '../dwarf/index.js';
 import { ET_REL, type ElfFile } from '../elf/index.js';
 import type { UnitClaim } from './claim.js';
-import { ElfFunctions, ObjectSymbols, RelocTargets, type SortedFunctionNames, registerParams, sectionAddresses, sectionOfAddress } from './elf-info.js';
+import { ElfFunctions, ObjectSymbols, RelocTargets, type SortedFunctionNames, registerParams, sectionAddresses, sectionOfAddress, sectionOfAddress64 } from './elf-info.js';
 import { parameterRegister } from './expr.js';
 import type { EncodeFeatures } from './features.js';
 import { FuncStates, packStates, unpackStates, type PackedStates } from './functions.js';
@@ -151,6 +151,8 @@ export class Encoder {
   private readonly objects: ObjectSymbols;
   private readonly relocs: RelocTargets;
   private readonly secAddr: Float64Array;
+  /** A variable's offset in its section, set by varSection. */
+  private readonly varRel = new Float64Array(1);
   private readonly secInclude: Uint8Array;
   private readonly secinfo: Array<number[] | undefined>;
   private readonly regCount: number;
@@ -1122,11 +1124,9 @@ export class Encoder {
       if (declaration && spec < 0) continue;
       if (declaration) continue; // no location is read for declarations: scope unknown
       if (cur.has(D.DW_AT_artificial)) continue;
-      const addr = this.varAddress(cur);
-      if (addr < 0) continue;
-      const shndx = sectionOfAddress(this.elf, this.secAddr, addr);
-      if (shndx === 0 || this.secInclude[shndx] === 0) continue;
-      const rel = addr - this.secAddr[shndx];
+      const shndx = this.varSection(cur);
+      if (shndx <= 0 || this.secInclude[shndx] === 0) continue;
+      const rel = this.varRel[0];
       let v: D.DieCursor = cur;
       if (spec >= 0) {
         c2.dieAt(spec);
@@ -1160,19 +1160,39 @@ export class Encoder {
     }
   }
 
-  /** The address pahole reads for a variable (libdwfl's layout for ET_REL), or -1 when its location is not a lone address. */
-  private varAddress(cur: D.DieCursor): number {
+  /**
+   * The section holding the address pahole reads for a variable (libdwfl's layout for ET_REL), with
+   * the variable's offset in it in `varRel[0]`; 0 when no section holds it, -1 when its location is
+   * not a lone address.
+   */
+  private varSection(cur: D.DieCursor): number {
+    const rel = this.varRel;
+    if (!this.isRel) return this.varLocation(cur) ? sectionOfAddress64(this.elf, cur.hi, cur.lo, rel) : -1;
+    const addr = this.varAddress(cur);
+    if (addr < 0) return -1;
+    const shndx = sectionOfAddress(this.elf, this.secAddr, addr);
+    rel[0] = addr - this.secAddr[shndx];
+    return shndx;
+  }
+
+  /** Whether the variable's location is a lone address, left in cur.hi and cur.lo. */
+  private varLocation(cur: D.DieCursor): boolean {
     const form = cur.attrForm(D.DW_AT_location);
-    if (form !== D.DW_FORM_exprloc && form !== D.DW_FORM_block1 && form !== D.DW_FORM_block2 && form !== D.DW_FORM_block4 && form !== D.DW_FORM_block) return -1;
+    if (form !== D.DW_FORM_exprloc && form !== D.DW_FORM_block1 && form !== D.DW_FORM_block2 && form !== D.DW_FORM_block4 && form !== D.DW_FORM_block) return false;
     const e = cur.attrBlock(D.DW_AT_location)!;
-    if (e.length === 0) return -1;
+    if (e.length === 0) return false;
     const op = e[0];
-    if (op !== 0x03 && op !== 0xa1 && op !== 0xfb) return -1;
-    if (D.classifyExpr(cur, e) !== D.LOC_ADDR) return -1;
+    if (op !== 0x03 && op !== 0xa1 && op !== 0xfb) return false;
+    return D.classifyExpr(cur, e) === D.LOC_ADDR;
+  }
+
+  /** For ET_REL: the address pahole reads for a variable (libdwfl's layout), or -1 when its location is not a lone address. */
+  private varAddress(cur: D.DieCursor): number {
+    if (!this.varLocation(cur)) return -1;
     const value = cur.hi * 4294967296 + cur.lo;
-    if (!this.isRel) return value;
+    const e = cur.attrBlock(D.DW_AT_location)!;
     let shndx: number;
-    if (op === 0x03) {
+    if (e[0] === 0x03) {
       const place = cur.sectionOffsetOf(e) + 1;
       shndx = this.relocs.sectionAt('.debug_info', place);
     } else {

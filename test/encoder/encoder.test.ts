@@ -32,6 +32,18 @@ describe('encoder vs pahole 1.30', () => {
       expect({ onlyInA: cmp.onlyInA, onlyInB: cmp.onlyInB }).toEqual({ onlyInA: [], onlyInB: [] });
     });
   }
+
+  // Linked like a vmlinux: sections at 0xffffffff8..., where a double keeps addresses only to 2 KiB.
+  const high = [['Kbuild', KBUILD, 'percpu-high.btf'], ['global_var', parseFeatureLists([KBUILD_FEATURES, '+global_var', '+reproducible_build']), 'percpu-high.global_var.btf']] as const;
+  for (const [label, features, expected] of high) {
+    it(`percpu-high.elf (kernel addresses) with ${label} features gives pahole's variable offsets, byte for byte`, () => {
+      const ours = encode('percpu-high.elf', features);
+      const per = find(ours, BTF_KIND_DATASEC, '.data..percpu');
+      const vars = Array.from({ length: ours.vlen(per) }, (_, i) => `${ours.name(ours.extra(per, i * 3))}@${ours.extra(per, i * 3 + 1)}`);
+      expect(vars).toEqual(['pcpu_array@0', 'pcpu_counter@32', 'pcpu_stats@48']);
+      expect(Buffer.from(serializeBtf(ours)).equals(fixture(`encoder/${expected}`))).toBe(true);
+    });
+  }
 });
 
 describe('clang annotations', () => {
