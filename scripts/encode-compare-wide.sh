@@ -9,7 +9,9 @@
 # post-link drop-in (`bin/btfpost-pahole -J` with distilled_base, as kbuild runs it for a kernel
 # built with pahole 1.28 or later) and `pahole -J` with the same arguments each write a copy of
 # the module, whose .BTF and .BTF.base must be the same bytes.
-# Usage: scripts/encode-compare-wide.sh [--bytes|--distilled] [DIR]   (BTFPOST_CORPUS as for encode-compare.sh)
+# DEB=PACKAGE.deb compares another kernel's debug package (any Debian linux-image-*-dbg) against
+# its own vmlinux's .BTF as the base, extracted with the modules (the corpus's vmlinux.btf otherwise).
+# Usage: [DEB=PACKAGE.deb] scripts/encode-compare-wide.sh [--bytes|--distilled] [DIR]   (BTFPOST_CORPUS as for encode-compare.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # MODE: graph (encode-compare.mjs), or the function below that checks one module.
@@ -17,22 +19,29 @@ MODE=graph
 case "${1:-}" in --bytes) MODE=bytes; shift ;; --distilled) MODE=distilled; shift ;; esac
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
-DEB=$(ls "$CORPUS"/debs/linux-image-*-dbg_*.deb | head -1)
 DIR=${1:-/tmp/btfpost-wide}
 JOBS=${JOBS:-$(nproc)}
+BASE=$K/vmlinux.btf
+if [ -n "${DEB:-}" ]; then BASE=$DIR/vmlinux.btf; else DEB=$(ls "$CORPUS"/debs/linux-image-*-dbg_*.deb | head -1); fi
 if [ ! -f "$DIR/extracted" ]; then
   mkdir -p "$DIR/x"
-  dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko'
+  dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko' '*/vmlinux*'
+  if [ "$BASE" = "$DIR/vmlinux.btf" ]; then
+    # The package's vmlinux (boot/vmlinux-VERSION may be a symlink to lib/modules/VERSION/vmlinux).
+    v=$(find "$DIR/x" -type f -name 'vmlinux*' | head -1)
+    objcopy -O binary --only-section=.BTF "$v" "$BASE"
+    [ -s "$BASE" ] || { echo "no .BTF in $v" >&2; exit 1; }
+  fi
   touch "$DIR/extracted"
 fi
 if [ "$MODE" != graph ]; then
-  export K PAHOLE=$CORPUS/tools/bin/pahole-1.30 BTFPOST=$PWD/bin/btfpost DROPIN=$PWD/bin/btfpost-pahole
+  export BASE PAHOLE=$CORPUS/tools/bin/pahole-1.30 BTFPOST=$PWD/bin/btfpost DROPIN=$PWD/bin/btfpost-pahole
   export FEAT=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs
   # One module, --distilled: each tool writes its sections into a copy of it, one thread each.
   distilled() {
     local f=$1 t s r=same; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
     cp "$f" "$t/p.ko"; cp "$f" "$t/o.ko"
-    set -- -J -j1 --btf_features=$FEAT,distilled_base --btf_features=+reproducible_build --lang_exclude=rust --btf_base "$K/vmlinux.btf"
+    set -- -J -j1 --btf_features=$FEAT,distilled_base --btf_features=+reproducible_build --lang_exclude=rust --btf_base "$BASE"
     LLVM_OBJCOPY=objcopy "$PAHOLE" "$@" "$t/p.ko" >/dev/null 2>&1 || true
     "$DROPIN" "$@" "$t/o.ko" >/dev/null 2>"$t/err" || true
     for s in .BTF .BTF.base; do
@@ -48,8 +57,8 @@ if [ "$MODE" != graph ]; then
     local f=$1 t; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
     cp "$f" "$t/x.ko"
     LLVM_OBJCOPY=objcopy "$PAHOLE" -J -j1 --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust \
-      --btf_base "$K/vmlinux.btf" --btf_encode_detached="$t/p.btf" "$t/x.ko" >/dev/null 2>&1 || true
-    "$BTFPOST" encode "$f" -j 1 --btf_features=$FEAT --lang_exclude=rust --btf_base "$K/vmlinux.btf" --detached "$t/o.btf" >/dev/null 2>"$t/err" || true
+      --btf_base "$BASE" --btf_encode_detached="$t/p.btf" "$t/x.ko" >/dev/null 2>&1 || true
+    "$BTFPOST" encode "$f" -j 1 --btf_features=$FEAT --lang_exclude=rust --btf_base "$BASE" --detached "$t/o.btf" >/dev/null 2>"$t/err" || true
     if [ -s "$t/p.btf" ] && cmp -s "$t/p.btf" "$t/o.btf"; then echo same; else echo "differs: $f $(head -1 "$t/err")"; fi
     rm -rf "$t"
   }
@@ -67,7 +76,7 @@ rm -rf "$DIR"/shard-*
 i=0
 find "$DIR/x" -name '*.ko' | sort | while read -r f; do
   s=$DIR/shard-$((i % JOBS)); i=$((i + 1))
-  [ -d "$s/dbg-modules" ] || { mkdir -p "$s/dbg-modules" "$s/oot-build"; ln -s "$K/vmlinux.btf" "$s/vmlinux.btf"; }
+  [ -d "$s/dbg-modules" ] || { mkdir -p "$s/dbg-modules" "$s/oot-build"; ln -s "$BASE" "$s/vmlinux.btf"; }
   rel=${f#"$DIR"/x/usr/lib/debug/lib/modules/*/kernel/}
   ln -s "$f" "$s/dbg-modules/$(echo "$rel" | tr / _)"
 done
