@@ -29,6 +29,13 @@ for o in types funcs percpu types-dwarf4; do
   # With every feature off (a --btf_features list naming none of them): plain types, floats as INT, no VARs or tags.
   "$PAHOLE" -J --btf_features=reproducible_build --btf_encode_detached="$out/$o.nofeat.btf" "$tmp/x.o"
 done
+# A kfunc with a `.cold` part in the symbol table, whose bpf_kfunc tag pahole 1.30 leaves off (its
+# function table sorts `my_kfunc.cold` and `my_kfunc` as equal, then misses `my_kfunc` by exact name).
+gcc "${cflags[@]}" -c "$src/kfunc-cold.c" -o "$out/kfunc-cold.o"
+cp "$out/kfunc-cold.o" "$tmp/x.o"
+"$PAHOLE" -J --btf_features=$FEATURES --btf_features=+reproducible_build --lang_exclude=rust \
+  --btf_encode_detached="$out/kfunc-cold.btf" "$tmp/x.o"
+
 # Linked like a vmlinux (ET_EXEC, -mcmodel=kernel, sections at 0xffffffff8...: addresses past
 # 2^53, where a double loses the low bits), with per-CPU variables at small offsets in their section
 # (as in kernels from 6.15 on, whose .data..percpu is no longer at address 0) and globals in .data

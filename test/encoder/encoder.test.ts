@@ -33,6 +33,18 @@ describe('encoder vs pahole 1.30', () => {
     });
   }
 
+  it("kfunc-cold.o: a kfunc with a .cold part keeps its bpf_kfunc tag, the one difference from pahole 1.30's BTF", () => {
+    // pahole 1.30's function table sorts my_kfunc.cold and my_kfunc as equal and its exact-name
+    // search then misses my_kfunc; pahole 1.31 and the kernel's own BTF tag such kfuncs.
+    const ours = encode('kfunc-cold.o');
+    const cmp = compareEncoded(ours, expectedBtf('kfunc-cold.btf'));
+    expect(cmp.onlyInB).toEqual([]);
+    expect(cmp.onlyInA.map((s) => s.replace(/^\[\d+\] /, ''))).toEqual(["DECL_TAG 'bpf_kfunc'"]);
+    const tags: string[] = [];
+    for (let id = 1; id < ours.typeCount; id++) if (ours.kind(id) === BTF_KIND_DECL_TAG) tags.push(`${ours.name(ours.sizeType(id))}:${ours.name(id)}`);
+    expect(tags.sort()).toEqual(['my_fast_kfunc:bpf_kfunc', 'my_kfunc:bpf_kfunc']);
+  });
+
   // Linked like a vmlinux: sections at 0xffffffff8..., where a double keeps addresses only to 2 KiB.
   const high = [['Kbuild', KBUILD, 'percpu-high.btf'], ['global_var', parseFeatureLists([KBUILD_FEATURES, '+global_var', '+reproducible_build']), 'percpu-high.global_var.btf']] as const;
   for (const [label, features, expected] of high) {
