@@ -10,7 +10,8 @@
 # built with pahole 1.28 or later) and `pahole -J` with the same arguments each write a copy of
 # the module, whose .BTF and .BTF.base must be the same bytes.
 # DEB=PACKAGE.deb compares another kernel's debug package (any Debian linux-image-*-dbg) against
-# its own vmlinux's .BTF as the base, extracted with the modules (the corpus's vmlinux.btf otherwise).
+# its own vmlinux's .BTF as the base, extracted with the modules (the corpus's vmlinux.btf otherwise);
+# the graph comparison then also encodes that vmlinux (no base) and counts it.
 # Usage: [DEB=PACKAGE.deb] scripts/encode-compare-wide.sh [--bytes|--distilled] [DIR]   (BTFPOST_CORPUS as for encode-compare.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +85,12 @@ for s in "$DIR"/shard-*; do
   BTFPOST_DIST="$OUT/" node scripts/encode-compare.mjs --corpus "$s" > "$s.out" 2>&1 &
 done
 wait
+# Another kernel's package: its vmlinux too, encoded without a base (a shard of its own, after the modules).
+if [ "$BASE" = "$DIR/vmlinux.btf" ]; then
+  s=$DIR/shard-vmlinux; mkdir -p "$s/dbg-modules" "$s/oot-build"
+  ln -s "$BASE" "$s/vmlinux.btf"; ln -s "$(find "$DIR/x" -type f -name 'vmlinux*' | head -1)" "$s/vmlinux-dwarf"
+  BTFPOST_DIST="$OUT/" node scripts/encode-compare.mjs --corpus "$s" --vmlinux --only vmlinux-dwarf --max 40 > "$s.out" 2>&1 || true
+fi
 rm -rf "$OUT"
 equal=0; total=0
 for s in "$DIR"/shard-*.out; do
