@@ -23,14 +23,27 @@ K=$CORPUS/6.12.117+deb12-amd64
 DIR=${1:-/tmp/btfpost-wide}
 JOBS=${JOBS:-$(nproc)}
 BASE=$K/vmlinux.btf
+# section_bytes ELF NAME OUT: the bytes of section NAME (nothing when absent), by readelf and dd,
+# which read an ELF of any machine (this host's objcopy knows only its own).
+section_bytes() {
+  local at
+  at=$(readelf -SW "$1" 2>/dev/null | sed -n 's/^ *\[ *[0-9]*\] *//p' | awk -v n="$2" '$1 == n && $2 != "NOBITS" {print $4, $5; exit}')
+  rm -f "$3"
+  [ -n "$at" ] || return 0
+  set -- "$1" "$2" "$3" $at
+  dd if="$1" of="$3" iflag=skip_bytes,count_bytes skip=$((16#$4)) count=$((16#$5)) status=none
+}
+export -f section_bytes
 if [ -n "${DEB:-}" ]; then BASE=$DIR/vmlinux.btf; else DEB=$(ls "$CORPUS"/debs/linux-image-*-dbg_*.deb | head -1); fi
 if [ ! -f "$DIR/extracted" ]; then
   mkdir -p "$DIR/x"
-  dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko' '*/vmlinux*'
-  if [ "$BASE" = "$DIR/vmlinux.btf" ]; then
+  if [ "$BASE" != "$DIR/vmlinux.btf" ]; then
+    dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko'
+  else
+    dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko' '*/vmlinux*'
     # The package's vmlinux (boot/vmlinux-VERSION may be a symlink to lib/modules/VERSION/vmlinux).
     v=$(find "$DIR/x" -type f -name 'vmlinux*' | head -1)
-    objcopy -O binary --only-section=.BTF "$v" "$BASE"
+    section_bytes "$v" .BTF "$BASE"
     [ -s "$BASE" ] || { echo "no .BTF in $v" >&2; exit 1; }
   fi
   touch "$DIR/extracted"
@@ -46,8 +59,8 @@ if [ "$MODE" != graph ]; then
     LLVM_OBJCOPY=objcopy "$PAHOLE" "$@" "$t/p.ko" >/dev/null 2>&1 || true
     "$DROPIN" "$@" "$t/o.ko" >/dev/null 2>"$t/err" || true
     for s in .BTF .BTF.base; do
-      objcopy --dump-section "$s=$t/p$s" "$t/p.ko" /dev/null 2>/dev/null || true
-      objcopy --dump-section "$s=$t/o$s" "$t/o.ko" /dev/null 2>/dev/null || true
+      section_bytes "$t/p.ko" "$s" "$t/p$s"
+      section_bytes "$t/o.ko" "$s" "$t/o$s"
       [ -s "$t/p$s" ] && cmp -s "$t/p$s" "$t/o$s" || r=differs
     done
     if [ $r = same ]; then echo same; else echo "differs: $f $(head -1 "$t/err")"; fi
