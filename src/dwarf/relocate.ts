@@ -2,7 +2,7 @@
 
 import { DwarfError } from '../common/errors.js';
 import { sharedCopy } from '../common/typed-arrays.js';
-import { EM_386, EM_AARCH64, EM_S390, EM_X86_64, ET_REL, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
+import { EM_386, EM_AARCH64, EM_ARM, EM_PPC64, EM_S390, EM_X86_64, ET_REL, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
 
 // Relocation types, spelled as in each psABI; only the absolute and PC-relative data relocations
 // that compilers put into debug sections are listed.
@@ -33,6 +33,17 @@ export const R_390_PC64 = 23;
 export const R_386_NONE = 0;
 export const R_386_32 = 1;
 export const R_386_PC32 = 2;
+
+/** 64-bit PowerPC ELF ABI (what libdwfl applies in debug sections: the absolute ones). */
+export const R_PPC64_NONE = 0;
+export const R_PPC64_ADDR32 = 1;
+export const R_PPC64_UADDR32 = 24;
+export const R_PPC64_ADDR64 = 38;
+export const R_PPC64_UADDR64 = 43;
+
+/** ARM ELF (likewise: libdwfl applies ABS32 in debug sections). */
+export const R_ARM_NONE = 0;
+export const R_ARM_ABS32 = 2;
 
 const TWO32 = 4294967296;
 
@@ -82,6 +93,19 @@ function relocKind(machine: number, type: number): RelocKind | undefined {
         case R_386_NONE: return NONE;
         case R_386_32: return ABS32;
         case R_386_PC32: return PC32;
+      }
+      return undefined;
+    case EM_PPC64:
+      switch (type) {
+        case R_PPC64_NONE: return NONE;
+        case R_PPC64_ADDR64: case R_PPC64_UADDR64: return ABS64;
+        case R_PPC64_ADDR32: case R_PPC64_UADDR32: return ABS32;
+      }
+      return undefined;
+    case EM_ARM:
+      switch (type) {
+        case R_ARM_NONE: return NONE;
+        case R_ARM_ABS32: return ABS32;
       }
       return undefined;
   }

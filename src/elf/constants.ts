@@ -37,8 +37,12 @@ export const ET_CORE = 4;
 
 /** Intel 80386. */
 export const EM_386 = 3;
+/** PowerPC 64-bit. */
+export const EM_PPC64 = 21;
 /** IBM S/390. */
 export const EM_S390 = 22;
+/** ARM 32-bit. */
+export const EM_ARM = 40;
 /** AMD x86-64. */
 export const EM_X86_64 = 62;
 /** ARM 64-bit. */
