@@ -37,13 +37,15 @@ else
 fi
 
 # clang: strx1/addrx forms, rnglistx/loclistx, aarch64 (R_AARCH64_ABS32/ABS64), ppc64le
-# (R_PPC64_ADDR32/ADDR64), and SHT_REL (implicit addends) for i386 and 32-bit ARM (R_ARM_ABS32).
+# (R_PPC64_ADDR32/ADDR64), riscv64 (label differences as R_RISCV_ADD32/SUB32 pairs), and SHT_REL
+# (implicit addends) for i386 and 32-bit ARM (R_ARM_ABS32).
 if command -v clang >/dev/null; then
   clang "${common[@]}" -gdwarf-5 -c "$src" -o "$out/clang-x86_64-dwarf5.o"
   clang "${common[@]}" --target=aarch64-linux-gnu -gdwarf-5 -c "$src" -o "$out/clang-aarch64-dwarf5.o"
   clang "${common[@]}" --target=i386-linux-gnu -gdwarf-4 -c "$src" -o "$out/clang-i386-dwarf4.o"
   clang "${common[@]}" --target=powerpc64le-linux-gnu -gdwarf-5 -c "$src" -o "$out/clang-ppc64le-dwarf5.o"
   clang "${common[@]}" --target=armv7a-linux-gnueabihf -gdwarf-5 -c "$src" -o "$out/clang-armhf-dwarf5.o"
+  clang "${common[@]}" --target=riscv64-linux-gnu -gdwarf-5 -c "$src" -o "$out/clang-riscv64-dwarf5.o"
 else
   echo "clang missing; keeping the committed clang fixtures" >&2
 fi

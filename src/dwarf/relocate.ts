@@ -2,10 +2,10 @@
 
 import { DwarfError } from '../common/errors.js';
 import { sharedCopy } from '../common/typed-arrays.js';
-import { EM_386, EM_AARCH64, EM_ARM, EM_PPC64, EM_S390, EM_X86_64, ET_REL, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
+import { EM_386, EM_AARCH64, EM_ARM, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_REL, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
 
-// Relocation types, spelled as in each psABI; only the absolute and PC-relative data relocations
-// that compilers put into debug sections are listed.
+// Relocation types, spelled as in each psABI; only the data relocations compilers put into debug
+// sections are listed (absolute, PC-relative, and RISC-V's add/sub pairs).
 
 /** x86-64 psABI. */
 export const R_X86_64_NONE = 0;
@@ -45,19 +45,47 @@ export const R_PPC64_UADDR64 = 43;
 export const R_ARM_NONE = 0;
 export const R_ARM_ABS32 = 2;
 
+/**
+ * RISC-V psABI. With linker relaxation, label differences in debug sections are ADD/SUB pairs on
+ * the same place (the place gains S + A of the first and loses S + A of the second), as libdwfl
+ * applies them.
+ */
+export const R_RISCV_NONE = 0;
+export const R_RISCV_32 = 1;
+export const R_RISCV_64 = 2;
+export const R_RISCV_ADD8 = 33;
+export const R_RISCV_ADD16 = 34;
+export const R_RISCV_ADD32 = 35;
+export const R_RISCV_ADD64 = 36;
+export const R_RISCV_SUB8 = 37;
+export const R_RISCV_SUB16 = 38;
+export const R_RISCV_SUB32 = 39;
+export const R_RISCV_SUB64 = 40;
+export const R_RISCV_SET8 = 54;
+export const R_RISCV_SET16 = 55;
+export const R_RISCV_SET32 = 56;
+
 const TWO32 = 4294967296;
 
-/** What one relocation type does: write `width` bytes of S + A (minus P when `pcrel`); width 0 = ignore. */
+/**
+ * What one relocation type does: write `width` bytes of S + A (minus P when `pcrel`), or with
+ * `addsub` 1 or -1 add S + A to the `width` bytes there or subtract it; width 0 = ignore.
+ */
 interface RelocKind {
   width: number;
   pcrel: boolean;
+  addsub: number;
 }
 
-const NONE: RelocKind = { width: 0, pcrel: false };
-const ABS32: RelocKind = { width: 4, pcrel: false };
-const ABS64: RelocKind = { width: 8, pcrel: false };
-const PC32: RelocKind = { width: 4, pcrel: true };
-const PC64: RelocKind = { width: 8, pcrel: true };
+const NONE: RelocKind = { width: 0, pcrel: false, addsub: 0 };
+const ABS8: RelocKind = { width: 1, pcrel: false, addsub: 0 };
+const ABS16: RelocKind = { width: 2, pcrel: false, addsub: 0 };
+const ABS32: RelocKind = { width: 4, pcrel: false, addsub: 0 };
+const ABS64: RelocKind = { width: 8, pcrel: false, addsub: 0 };
+const PC32: RelocKind = { width: 4, pcrel: true, addsub: 0 };
+const PC64: RelocKind = { width: 8, pcrel: true, addsub: 0 };
+const ADD: readonly RelocKind[] = [1, 2, 4, 8].map((width) => ({ width, pcrel: false, addsub: 1 }));
+const SUB: readonly RelocKind[] = [1, 2, 4, 8].map((width) => ({ width, pcrel: false, addsub: -1 }));
 
 function relocKind(machine: number, type: number): RelocKind | undefined {
   switch (machine) {
@@ -106,6 +134,23 @@ function relocKind(machine: number, type: number): RelocKind | undefined {
       switch (type) {
         case R_ARM_NONE: return NONE;
         case R_ARM_ABS32: return ABS32;
+      }
+      return undefined;
+    case EM_RISCV:
+      switch (type) {
+        case R_RISCV_NONE: return NONE;
+        case R_RISCV_64: return ABS64;
+        case R_RISCV_32: case R_RISCV_SET32: return ABS32;
+        case R_RISCV_SET16: return ABS16;
+        case R_RISCV_SET8: return ABS8;
+        case R_RISCV_ADD8: return ADD[0];
+        case R_RISCV_ADD16: return ADD[1];
+        case R_RISCV_ADD32: return ADD[2];
+        case R_RISCV_ADD64: return ADD[3];
+        case R_RISCV_SUB8: return SUB[0];
+        case R_RISCV_SUB16: return SUB[1];
+        case R_RISCV_SUB32: return SUB[2];
+        case R_RISCV_SUB64: return SUB[3];
       }
       return undefined;
   }
@@ -345,12 +390,44 @@ function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
     if (Number.isNaN(s)) {
       throw new DwarfError(`relocation ${i} uses symbol ${sym} whose value does not fit in a safe integer`, { file, section: t.section.name, offset: i * entsize });
     }
-    if (!t.isRela) addend = width === 4 ? view.getUint32(offset, le) : view.getUint32(offset + (le ? 4 : 0), le) * TWO32 + view.getUint32(offset + (le ? 0 : 4), le);
+    if (!t.isRela && kind.addsub === 0) addend = readPlace(view, offset, width, le, false);
     let v = s + addend;
     if (kind.pcrel) v -= secAddr + offset;
-    if (width === 4) {
+    patch(view, offset, width, le, v, kind.addsub);
+  }
+}
+
+/** The `width` bytes at `offset` as an integer, signed or unsigned (exact below 2^53 in size). */
+function readPlace(view: DataView, offset: number, width: number, le: boolean, signed: boolean): number {
+  switch (width) {
+    case 1: return signed ? view.getInt8(offset) : view.getUint8(offset);
+    case 2: return signed ? view.getInt16(offset, le) : view.getUint16(offset, le);
+    case 4: return signed ? view.getInt32(offset, le) : view.getUint32(offset, le);
+    default: {
+      const lo = view.getUint32(offset + (le ? 0 : 4), le);
+      const hi = signed ? view.getInt32(offset + (le ? 4 : 0), le) : view.getUint32(offset + (le ? 4 : 0), le);
+      return hi * TWO32 + lo;
+    }
+  }
+}
+
+/**
+ * Store `v` (S + A, or S + A - P) in the `width` bytes at `offset`, modulo 2^(8·width); with
+ * `addsub` 1 or -1, add it to what is there or subtract it (RISC-V's ADD/SUB pairs).
+ */
+function patch(view: DataView, offset: number, width: number, le: boolean, v: number, addsub: number): void {
+  if (addsub !== 0) v = readPlace(view, offset, width, le, true) + addsub * v;
+  switch (width) {
+    case 1:
+      view.setUint8(offset, v & 0xff);
+      return;
+    case 2:
+      view.setUint16(offset, v & 0xffff, le);
+      return;
+    case 4:
       view.setUint32(offset, v >>> 0, le);
-    } else {
+      return;
+    default: {
       const lo = v >>> 0;
       const hi = ((v - lo) / TWO32) >>> 0; // floor(v / 2^32), as in applyRela64Le
       view.setUint32(offset + (le ? 0 : 4), lo, le);
@@ -375,7 +452,8 @@ function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: U
   let lastType = -1;
   let kind: RelocKind = NONE;
   let width = 0;
-  let pcrel = false;
+  /** Not a plain store of 4 or 8 bytes of S + A (PC-relative, add/sub, or another width). */
+  let unusual = false;
   for (let i = 0, j = 0; i < n; i++, j += 6) {
     if (places !== null) {
       const sym = u[j + 3];
@@ -389,7 +467,7 @@ function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: U
       }
       kind = k;
       width = k.width;
-      pcrel = k.pcrel;
+      unusual = k.pcrel || k.addsub !== 0 || (width !== 4 && width !== 8);
       lastType = type;
     }
     if (width === 0) continue;
@@ -397,7 +475,7 @@ function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: U
     const sym = u[j + 3];
     const s = sym < nsyms ? values[sym] : NaN;
     const addend = (u[j + 5] | 0) * TWO32 + u[j + 4];
-    if (u[j + 1] !== 0 || pcrel || offset + width > limit || s !== s) {
+    if (u[j + 1] !== 0 || unusual || offset + width > limit || s !== s) {
       applyChecked(elf, sec, t, out, values, first + i, u[j + 1] * TWO32 + offset, sym, addend, kind);
       continue;
     }
@@ -436,7 +514,5 @@ function applyChecked(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
   }
   let v = s + addend;
   if (kind.pcrel) v -= sec.addr + offset;
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  view.setUint32(offset, v >>> 0, true);
-  if (width === 8) view.setUint32(offset + 4, Math.floor(v / TWO32) >>> 0, true);
+  patch(new DataView(out.buffer, out.byteOffset, out.byteLength), offset, width, true, v, kind.addsub);
 }

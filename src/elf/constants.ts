@@ -47,6 +47,8 @@ export const EM_ARM = 40;
 export const EM_X86_64 = 62;
 /** ARM 64-bit. */
 export const EM_AARCH64 = 183;
+/** RISC-V. */
+export const EM_RISCV = 243;
 
 /** Undefined section index. */
 export const SHN_UNDEF = 0;

@@ -1,7 +1,7 @@
 // What the encoder needs from the ELF besides DWARF: function symbols, section addresses as libdwfl lays them out, and relocation targets.
 
 import {
-  EM_386, EM_AARCH64, EM_ARM, EM_PPC64, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
+  EM_386, EM_AARCH64, EM_ARM, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
   SHT_SYMTAB_SHNDX, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSection, type RelocationTable, type SymbolTable,
 } from '../elf/index.js';
 import { AddressPlacesBuilder, DEBUG_SECTIONS, ENTRIES_PER_PIECE, markedSections, type AddressPlaces, type PlaceList } from '../dwarf/index.js';
@@ -35,7 +35,6 @@ const EM_SPARC = 2;
 const EM_MIPS = 8;
 const EM_PPC = 20;
 const EM_SPARCV9 = 43;
-const EM_RISCV = 243;
 const EM_ARC = 93;
 
 /** ElfFunctions' sorted names as plain data (see ElfFunctions.sorted). */

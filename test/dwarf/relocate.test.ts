@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DwarfError } from '../../src/common/errors.js';
-import { DEBUG_SECTIONS, R_386_32, R_390_32, R_390_64, R_AARCH64_ABS32, R_AARCH64_ABS64, R_ARM_ABS32, R_PPC64_ADDR32, R_PPC64_ADDR64, R_X86_64_32, R_X86_64_64, needsRelocation, openDwarf, relocateDebugSection } from '../../src/dwarf/index.js';
+import { DEBUG_SECTIONS, R_386_32, R_390_32, R_390_64, R_AARCH64_ABS32, R_AARCH64_ABS64, R_ARM_ABS32, R_PPC64_ADDR32, R_PPC64_ADDR64, R_RISCV_32, R_RISCV_64, R_RISCV_ADD32, R_RISCV_SUB32, R_X86_64_32, R_X86_64_64, needsRelocation, openDwarf, relocateDebugSection } from '../../src/dwarf/index.js';
 import { parseElf, type ElfFile } from '../../src/elf/index.js';
 import { fixture } from '../helpers/testdata.js';
 
@@ -29,6 +29,7 @@ describe('relocation types per architecture', () => {
     ['clang-i386-dwarf4.o', [R_386_32], false],
     ['clang-ppc64le-dwarf5.o', [R_PPC64_ADDR32, R_PPC64_ADDR64], true],
     ['clang-armhf-dwarf5.o', [R_ARM_ABS32], false],
+    ['clang-riscv64-dwarf5.o', [R_RISCV_32, R_RISCV_64, R_RISCV_ADD32, R_RISCV_SUB32], true],
   ] as const)('%s uses %j (RELA: %s) and reads after relocation', (name, types, rela) => {
     const elf = load(name);
     const info = elf.sectionByName('.debug_info')!;
@@ -148,9 +149,9 @@ describe('relocation errors', () => {
 
   it('refuses machines whose debug relocations it does not know', () => {
     const bytes = fixture('dwarf/gcc-x86_64-dwarf5.o').slice();
-    bytes[18] = 243; // EM_RISCV: label differences use ADD/SUB pairs, not supported.
+    bytes[18] = 8; // EM_MIPS
     bytes[19] = 0;
-    expect(() => openDwarf(parseElf(bytes))).toThrow(/unsupported relocation type \d+ for machine 243/);
+    expect(() => openDwarf(parseElf(bytes))).toThrow(/unsupported relocation type \d+ for machine 8/);
   });
 });
 
