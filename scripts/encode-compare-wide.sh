@@ -11,7 +11,8 @@
 # the module, whose .BTF and .BTF.base must be the same bytes.
 # DEB=PACKAGE.deb compares another kernel's debug package (any Debian linux-image-*-dbg) against
 # its own vmlinux's .BTF as the base, extracted with the modules (the corpus's vmlinux.btf otherwise);
-# the graph comparison then also encodes that vmlinux (no base) and counts it.
+# the graph comparison then also encodes that vmlinux (no base) and counts it. A vmlinux without
+# .BTF (a kernel built without BTF) leaves only --bytes, which then encodes modules without a base.
 # Usage: [DEB=PACKAGE.deb] scripts/encode-compare-wide.sh [--bytes|--distilled] [DIR]   (BTFPOST_CORPUS as for encode-compare.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,9 +45,14 @@ if [ ! -f "$DIR/extracted" ]; then
     # The package's vmlinux (boot/vmlinux-VERSION may be a symlink to lib/modules/VERSION/vmlinux).
     v=$(find "$DIR/x" -type f -name 'vmlinux*' | head -1)
     section_bytes "$v" .BTF "$BASE"
-    [ -s "$BASE" ] || { echo "no .BTF in $v" >&2; exit 1; }
   fi
   touch "$DIR/extracted"
+fi
+# A kernel built without BTF (Debian's armhf): --bytes then encodes each module without a base.
+if [ ! -s "$BASE" ]; then
+  [ "$MODE" = bytes ] || { echo "no base: the package's vmlinux has no .BTF (only --bytes can run, without a base)" >&2; exit 1; }
+  echo "the package's vmlinux has no .BTF: modules are encoded without a base" >&2
+  BASE=
 fi
 if [ "$MODE" != graph ]; then
   export BASE PAHOLE=$CORPUS/tools/bin/pahole-1.30 BTFPOST=$PWD/bin/btfpost DROPIN=$PWD/bin/btfpost-pahole
@@ -71,8 +77,8 @@ if [ "$MODE" != graph ]; then
     local f=$1 t; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
     cp "$f" "$t/x.ko"
     LLVM_OBJCOPY=objcopy "$PAHOLE" -J -j1 --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust \
-      --btf_base "$BASE" --btf_encode_detached="$t/p.btf" "$t/x.ko" >/dev/null 2>&1 || true
-    "$BTFPOST" encode "$f" -j 1 --btf_features=$FEAT --lang_exclude=rust --btf_base "$BASE" --detached "$t/o.btf" >/dev/null 2>"$t/err" || true
+      ${BASE:+--btf_base "$BASE"} --btf_encode_detached="$t/p.btf" "$t/x.ko" >/dev/null 2>&1 || true
+    "$BTFPOST" encode "$f" -j 1 --btf_features=$FEAT --lang_exclude=rust ${BASE:+--btf_base "$BASE"} --detached "$t/o.btf" >/dev/null 2>"$t/err" || true
     if [ -s "$t/p.btf" ] && cmp -s "$t/p.btf" "$t/o.btf"; then echo same; else echo "differs: $f $(head -1 "$t/err")"; fi
     rm -rf "$t"
   }
