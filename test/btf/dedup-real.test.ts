@@ -97,3 +97,23 @@ describe('dedup of types that loop', () => {
     expect(() => dedupBtf(btf)).toThrow('dedup: type [4] holds itself by value');
   });
 });
+
+describe('enum dedup', () => {
+  it('maps anonymous enums by content, and forward enums to their full enum, in every order', async () => {
+    const { buildBtf } = await import('../helpers/btf-build.js');
+    const { dedupBtfWithMap } = await import('../../src/btf/dedup/index.js');
+    const specs = [
+      ['ENUM', 0, 4, [['A', 0]]], // [1]
+      ['ENUM', 0, 4, [['A', 1]]], // [2]
+      ['ENUM', 0, 4, [['A', 0]]], // [3] = [1]
+      ['ENUM', 'e', 4, []], // [4] forward
+      ['ENUM', 'e', 4, [['X', 1]]], // [5] full: [4] resolves to it
+      ['ENUM', 'e', 4, [['X', 1]]], // [6] = [5]
+      ['ENUM64', 0, 8, [['A', 0]]], // [7] not an ENUM's equal
+      ['ENUM', 0, 4, [['A', 1]]], // [8] = [2]
+    ] as const;
+    const { btf, map } = dedupBtfWithMap(buildBtf(specs));
+    expect(btf.typeCount - 1).toBe(4);
+    expect(Array.from(map)).toEqual([0, 1, 2, 1, 3, 3, 3, 4, 2]);
+  });
+});
