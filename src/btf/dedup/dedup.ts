@@ -224,9 +224,6 @@ class Dedup {
   private vlen(id: number): number {
     return this.all[this.off[id] + 1] & 0xffffff;
   }
-  private typeOf(id: number): number {
-    return this.all[this.off[id] + 2];
-  }
   private fail(id: number, msg: string): never {
     throw new BtfError(`dedup: type [${id}] ${msg}`, { file: this.file, typeId: id });
   }
