@@ -35,19 +35,17 @@ section_bytes() {
   dd if="$1" of="$3" iflag=skip_bytes,count_bytes skip=$((16#$4)) count=$((16#$5)) status=none
 }
 export -f section_bytes
-if [ -n "${DEB:-}" ]; then BASE=$DIR/vmlinux.btf; else DEB=$(ls "$CORPUS"/debs/linux-image-*-dbg_*.deb | head -1); fi
+# OWN: DEB is another kernel's package, whose vmlinux is extracted too and gives the base.
+OWN=
+if [ -n "${DEB:-}" ]; then OWN=1; BASE=$DIR/vmlinux.btf; else DEB=$(ls "$CORPUS"/debs/linux-image-*-dbg_*.deb | head -1); fi
 if [ ! -f "$DIR/extracted" ]; then
   mkdir -p "$DIR/x"
-  if [ "$BASE" != "$DIR/vmlinux.btf" ]; then
-    dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko'
-  else
-    dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards '*.ko' '*/vmlinux*'
-    # The package's vmlinux (boot/vmlinux-VERSION may be a symlink to lib/modules/VERSION/vmlinux).
-    v=$(find "$DIR/x" -type f -name 'vmlinux*' | head -1)
-    section_bytes "$v" .BTF "$BASE"
-  fi
+  pats=('*.ko'); [ -z "$OWN" ] || pats+=('*/vmlinux*')
+  dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$DIR/x" --wildcards "${pats[@]}"
   touch "$DIR/extracted"
 fi
+# The package's vmlinux (boot/vmlinux-VERSION may be a symlink to lib/modules/VERSION/vmlinux).
+[ -z "$OWN" ] || { VMLINUX=$(find "$DIR/x" -type f -name 'vmlinux*' | head -1); [ -f "$BASE" ] || section_bytes "$VMLINUX" .BTF "$BASE"; }
 # A kernel built without BTF (Debian's armhf): --bytes then encodes each module without a base.
 if [ ! -s "$BASE" ]; then
   [ "$MODE" = bytes ] || { echo "no base: the package's vmlinux has no .BTF (only --bytes can run, without a base)" >&2; exit 1; }
@@ -105,9 +103,9 @@ for s in "$DIR"/shard-*; do
 done
 wait
 # Another kernel's package: its vmlinux too, encoded without a base (a shard of its own, after the modules).
-if [ "$BASE" = "$DIR/vmlinux.btf" ]; then
+if [ -n "$OWN" ]; then
   s=$DIR/shard-vmlinux; mkdir -p "$s/dbg-modules" "$s/oot-build"
-  ln -s "$BASE" "$s/vmlinux.btf"; ln -s "$(find "$DIR/x" -type f -name 'vmlinux*' | head -1)" "$s/vmlinux-dwarf"
+  ln -s "$BASE" "$s/vmlinux.btf"; ln -s "$VMLINUX" "$s/vmlinux-dwarf"
   BTFPOST_DIST="$OUT/" node scripts/encode-compare.mjs --corpus "$s" --vmlinux --only vmlinux-dwarf --max 40 > "$s.out" 2>&1 || true
 fi
 rm -rf "$OUT"
