@@ -1171,7 +1171,7 @@ export class Encoder {
    */
   private varSection(cur: D.DieCursor): number {
     const rel = this.varRel;
-    if (!this.isRel) return this.varLocation(cur) ? sectionOfAddress64(this.elf, cur.hi, cur.lo, rel) : -1;
+    if (!this.isRel) return this.varLocation(cur) !== null ? sectionOfAddress64(this.elf, cur.hi, cur.lo, rel) : -1;
     const addr = this.varAddress(cur);
     if (addr < 0) return -1;
     const shndx = sectionOfAddress(this.elf, this.secAddr, addr);
@@ -1179,22 +1179,22 @@ export class Encoder {
     return shndx;
   }
 
-  /** Whether the variable's location is a lone address, left in cur.hi and cur.lo. */
-  private varLocation(cur: D.DieCursor): boolean {
+  /** The variable's location expression when it is a lone address (left in cur.hi and cur.lo), else null. */
+  private varLocation(cur: D.DieCursor): Uint8Array | null {
     const form = cur.attrForm(D.DW_AT_location);
-    if (form !== D.DW_FORM_exprloc && form !== D.DW_FORM_block1 && form !== D.DW_FORM_block2 && form !== D.DW_FORM_block4 && form !== D.DW_FORM_block) return false;
+    if (form !== D.DW_FORM_exprloc && form !== D.DW_FORM_block1 && form !== D.DW_FORM_block2 && form !== D.DW_FORM_block4 && form !== D.DW_FORM_block) return null;
     const e = cur.attrBlock(D.DW_AT_location)!;
-    if (e.length === 0) return false;
+    if (e.length === 0) return null;
     const op = e[0];
-    if (op !== 0x03 && op !== 0xa1 && op !== 0xfb) return false;
-    return D.classifyExpr(cur, e) === D.LOC_ADDR;
+    if (op !== 0x03 && op !== 0xa1 && op !== 0xfb) return null;
+    return D.classifyExpr(cur, e) === D.LOC_ADDR ? e : null;
   }
 
   /** For ET_REL: the address pahole reads for a variable (libdwfl's layout), or -1 when its location is not a lone address. */
   private varAddress(cur: D.DieCursor): number {
-    if (!this.varLocation(cur)) return -1;
+    const e = this.varLocation(cur);
+    if (e === null) return -1;
     const value = cur.hi * 4294967296 + cur.lo;
-    const e = cur.attrBlock(D.DW_AT_location)!;
     let shndx: number;
     if (e[0] === 0x03) {
       const place = cur.sectionOffsetOf(e) + 1;
