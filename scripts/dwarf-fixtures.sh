@@ -49,12 +49,20 @@ if command -v clang >/dev/null; then
 else
   echo "clang missing; keeping the committed clang fixtures" >&2
 fi
+# LoongArch (R_LARCH_32/R_LARCH_64): clang 14 has no LoongArch target; clang 19 (Debian 12's
+# clang-19 package) does.
+if command -v clang-19 >/dev/null; then
+  clang-19 "${common[@]}" --target=loongarch64-linux-gnu -gdwarf-5 -c "$src" -o "$out/clang-loongarch64-dwarf5.o"
+else
+  echo "clang-19 missing (apt-get install clang-19); keeping the committed LoongArch fixture" >&2
+fi
 
 {
   echo "# Producers of the fixtures in this directory."
   gcc --version | head -1
   command -v s390x-linux-gnu-gcc >/dev/null && s390x-linux-gnu-gcc --version | head -1
   command -v clang >/dev/null && clang --version | head -1
+  command -v clang-19 >/dev/null && echo "LoongArch: $(clang-19 --version | head -1)"
 } > "$out/PRODUCERS"
 # One real kernel module (Debian 6.12, DWARF 5, relocated .debug_*), when the corpus is at hand.
 corpus=${BTFPOST_CORPUS:-/root/corpus/6.12.117+deb12-amd64}
@@ -67,8 +75,11 @@ else
   echo "no corpus at $corpus; keeping the committed kernel-6.12-dummy.ko.gz" >&2
 fi
 
+# llvm-dwarfdump 14 crashes on the LoongArch object; 19 reads every fixture (and gives the same
+# facts as 14 for all the others).
+if [ -z "${LLVM_DWARFDUMP:-}" ] && command -v llvm-dwarfdump-19 >/dev/null; then export LLVM_DWARFDUMP=llvm-dwarfdump-19; fi
 # The expected facts the tests carry (llvm-dwarfdump cannot read zstd sections; that fixture is checked against its zlib-free twin).
-if command -v llvm-dwarfdump >/dev/null && command -v python3 >/dev/null; then
+if command -v "${LLVM_DWARFDUMP:-llvm-dwarfdump}" >/dev/null && command -v python3 >/dev/null; then
   python3 scripts/dwarf-facts.py --ts $(ls "$out"/*.o "$out"/*.exec | grep -v zstd) > test/dwarf/expected-facts.ts
 else
   echo "llvm-dwarfdump or python3 missing; test/dwarf/expected-facts.ts not regenerated" >&2

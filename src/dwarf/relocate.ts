@@ -2,7 +2,7 @@
 
 import { DwarfError } from '../common/errors.js';
 import { sharedCopy } from '../common/typed-arrays.js';
-import { EM_386, EM_AARCH64, EM_ARM, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_REL, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
+import { EM_386, EM_AARCH64, EM_ARM, EM_LOONGARCH, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_REL, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
 
 // Relocation types, spelled as in each psABI; only the data relocations compilers put into debug
 // sections are listed (absolute, PC-relative, and RISC-V's add/sub pairs).
@@ -64,6 +64,14 @@ export const R_RISCV_SUB64 = 40;
 export const R_RISCV_SET8 = 54;
 export const R_RISCV_SET16 = 55;
 export const R_RISCV_SET32 = 56;
+
+/**
+ * LoongArch ELF psABI: the absolute types the kernel's modules and clang write into debug
+ * sections (Debian's loong64 modules hold R_LARCH_32 and R_LARCH_64 only).
+ */
+export const R_LARCH_NONE = 0;
+export const R_LARCH_32 = 1;
+export const R_LARCH_64 = 2;
 
 const TWO32 = 4294967296;
 
@@ -151,6 +159,13 @@ function relocKind(machine: number, type: number): RelocKind | undefined {
         case R_RISCV_SUB16: return SUB[1];
         case R_RISCV_SUB32: return SUB[2];
         case R_RISCV_SUB64: return SUB[3];
+      }
+      return undefined;
+    case EM_LOONGARCH:
+      switch (type) {
+        case R_LARCH_NONE: return NONE;
+        case R_LARCH_64: return ABS64;
+        case R_LARCH_32: return ABS32;
       }
       return undefined;
   }

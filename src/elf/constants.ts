@@ -49,6 +49,8 @@ export const EM_X86_64 = 62;
 export const EM_AARCH64 = 183;
 /** RISC-V. */
 export const EM_RISCV = 243;
+/** LoongArch. */
+export const EM_LOONGARCH = 258;
 
 /** Undefined section index. */
 export const SHN_UNDEF = 0;

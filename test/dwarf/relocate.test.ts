@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DwarfError } from '../../src/common/errors.js';
-import { DEBUG_SECTIONS, R_386_32, R_390_32, R_390_64, R_AARCH64_ABS32, R_AARCH64_ABS64, R_ARM_ABS32, R_PPC64_ADDR32, R_PPC64_ADDR64, R_RISCV_32, R_RISCV_64, R_RISCV_ADD32, R_RISCV_SUB32, R_X86_64_32, R_X86_64_64, needsRelocation, openDwarf, relocateDebugSection } from '../../src/dwarf/index.js';
+import { DEBUG_SECTIONS, R_386_32, R_390_32, R_390_64, R_AARCH64_ABS32, R_AARCH64_ABS64, R_ARM_ABS32, R_LARCH_32, R_LARCH_64, R_PPC64_ADDR32, R_PPC64_ADDR64, R_RISCV_32, R_RISCV_64, R_RISCV_ADD32, R_RISCV_SUB32, R_X86_64_32, R_X86_64_64, needsRelocation, openDwarf, relocateDebugSection } from '../../src/dwarf/index.js';
 import { parseElf, type ElfFile } from '../../src/elf/index.js';
 import { fixture } from '../helpers/testdata.js';
 
@@ -30,6 +30,7 @@ describe('relocation types per architecture', () => {
     ['clang-ppc64le-dwarf5.o', [R_PPC64_ADDR32, R_PPC64_ADDR64], true],
     ['clang-armhf-dwarf5.o', [R_ARM_ABS32], false],
     ['clang-riscv64-dwarf5.o', [R_RISCV_32, R_RISCV_64, R_RISCV_ADD32, R_RISCV_SUB32], true],
+    ['clang-loongarch64-dwarf5.o', [R_LARCH_32, R_LARCH_64], true],
   ] as const)('%s uses %j (RELA: %s) and reads after relocation', (name, types, rela) => {
     const elf = load(name);
     const info = elf.sectionByName('.debug_info')!;
