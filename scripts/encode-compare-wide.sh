@@ -5,7 +5,8 @@
 # encode-compare.mjs does. Prints each shard's differences and the total N/M equal.
 # With --bytes, each module is instead encoded by the command, as kbuild runs it (`bin/btfpost
 # encode --detached`, needs a build), and by `pahole --btf_encode_detached`, and the two files must
-# be the same bytes; prints the modules that differ and N/M identical. With --distilled, the
+# be the same bytes; prints the modules that differ and N/M identical. A module both tools refuse
+# (each fails and leaves it as it was) is listed with both errors and counted apart. With --distilled, the
 # post-link drop-in (`bin/btfpost-pahole -J` with distilled_base, as kbuild runs it for a kernel
 # built with pahole 1.28 or later) and `pahole -J` with the same arguments each write a copy of
 # the module, whose .BTF and .BTF.base must be the same bytes.
@@ -60,30 +61,41 @@ if [ "$MODE" != graph ]; then
     local f=$1 t s r=same; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
     cp "$f" "$t/p.ko"; cp "$f" "$t/o.ko"
     set -- -J -j1 --btf_features=$FEAT,distilled_base --btf_features=+reproducible_build --lang_exclude=rust --btf_base "$BASE"
-    LLVM_OBJCOPY=objcopy "$PAHOLE" "$@" "$t/p.ko" >/dev/null 2>&1 || true
+    LLVM_OBJCOPY=objcopy "$PAHOLE" "$@" "$t/p.ko" >/dev/null 2>"$t/perr" || true
     "$DROPIN" "$@" "$t/o.ko" >/dev/null 2>"$t/err" || true
     for s in .BTF .BTF.base; do
       section_bytes "$t/p.ko" "$s" "$t/p$s"
       section_bytes "$t/o.ko" "$s" "$t/o$s"
       [ -s "$t/p$s" ] && cmp -s "$t/p$s" "$t/o$s" || r=differs
     done
-    if [ $r = same ]; then echo same; else echo "differs: $f $(head -1 "$t/err")"; fi
+    if [ $r = same ]; then echo same
+    elif [ -s "$t/err" ] && cmp -s "$f" "$t/p.ko" && cmp -s "$f" "$t/o.ko"; then refused "$f" "$t"
+    else echo "differs: $f $(head -1 "$t/err")"; fi
     rm -rf "$t"
+  }
+  # refused MODULE TMP: both tools failed on MODULE and left it as it was; their first words why.
+  refused() {
+    echo "refused by both: $1"
+    echo "  pahole: $(head -3 "$2/perr" | tr '\n' ' ')"
+    echo "  btfpost: $(head -1 "$2/err")"
   }
   # One module, --bytes: both tools on one thread each (pahole on a copy: it writes nothing, but opens read-write).
   bytes() {
     local f=$1 t; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
     cp "$f" "$t/x.ko"
     LLVM_OBJCOPY=objcopy "$PAHOLE" -J -j1 --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust \
-      ${BASE:+--btf_base "$BASE"} --btf_encode_detached="$t/p.btf" "$t/x.ko" >/dev/null 2>&1 || true
+      ${BASE:+--btf_base "$BASE"} --btf_encode_detached="$t/p.btf" "$t/x.ko" >/dev/null 2>"$t/perr" || true
     "$BTFPOST" encode "$f" -j 1 --btf_features=$FEAT --lang_exclude=rust ${BASE:+--btf_base "$BASE"} --detached "$t/o.btf" >/dev/null 2>"$t/err" || true
-    if [ -s "$t/p.btf" ] && cmp -s "$t/p.btf" "$t/o.btf"; then echo same; else echo "differs: $f $(head -1 "$t/err")"; fi
+    if [ -s "$t/p.btf" ] && cmp -s "$t/p.btf" "$t/o.btf"; then echo same
+    elif [ -s "$t/err" ] && [ ! -s "$t/p.btf" ] && [ ! -e "$t/o.btf" ]; then refused "$f" "$t"
+    else echo "differs: $f $(head -1 "$t/err")"; fi
     rm -rf "$t"
   }
-  export -f bytes distilled
+  export -f bytes distilled refused
   find "$DIR/x" -name '*.ko' | sort | xargs -P "$JOBS" -I{} bash -c "$MODE"' "$1"' _ {} > "$DIR/bytes.out"
   grep -v '^same$' "$DIR/bytes.out" || true
-  echo "$(grep -c '^same$' "$DIR/bytes.out")/$(wc -l < "$DIR/bytes.out") identical"
+  n=$(grep -c '^same$\|^differs: \|^refused by both: ' "$DIR/bytes.out" || true)
+  echo "$(grep -c '^same$' "$DIR/bytes.out")/$n identical, $(grep -c '^refused by both: ' "$DIR/bytes.out" || true) refused by both (listed above)"
   exit 0
 fi
 OUT=$(mktemp -d /tmp/btfpost-dist.XXXXXX)
