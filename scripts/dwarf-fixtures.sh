@@ -36,6 +36,16 @@ else
   echo "s390x-linux-gnu-gcc missing (apt-get install gcc-s390x-linux-gnu); keeping the committed s390x fixture" >&2
 fi
 
+# MIPS, built as the kernel builds it (no PIC, no abicalls, no small data): mips64el keeps RELA
+# entries in the MIPS64 r_info layout (symbol index first, then one byte per type), mipsel SHT_REL
+# with R_MIPS_32.
+if command -v mips64el-linux-gnuabi64-gcc >/dev/null && command -v mipsel-linux-gnu-gcc >/dev/null; then
+  mips64el-linux-gnuabi64-gcc "${common[@]}" -mno-abicalls -fno-pic -G 0 -gdwarf-5 -c "$src" -o "$out/gcc-mips64el-dwarf5.o"
+  mipsel-linux-gnu-gcc "${common[@]}" -mno-abicalls -fno-pic -G 0 -gdwarf-5 -c "$src" -o "$out/gcc-mipsel-dwarf5.o"
+else
+  echo "MIPS cross compilers missing (apt-get install gcc-mips64el-linux-gnuabi64 gcc-mipsel-linux-gnu); keeping the committed MIPS fixtures" >&2
+fi
+
 # clang: strx1/addrx forms, rnglistx/loclistx, aarch64 (R_AARCH64_ABS32/ABS64), ppc64le
 # (R_PPC64_ADDR32/ADDR64), riscv64 (label differences as R_RISCV_ADD32/SUB32 pairs), and SHT_REL
 # (implicit addends) for i386 and 32-bit ARM (R_ARM_ABS32).
@@ -61,6 +71,8 @@ fi
   echo "# Producers of the fixtures in this directory."
   gcc --version | head -1
   command -v s390x-linux-gnu-gcc >/dev/null && s390x-linux-gnu-gcc --version | head -1
+  command -v mips64el-linux-gnuabi64-gcc >/dev/null && mips64el-linux-gnuabi64-gcc --version | head -1
+  command -v mipsel-linux-gnu-gcc >/dev/null && mipsel-linux-gnu-gcc --version | head -1
   command -v clang >/dev/null && clang --version | head -1
   command -v clang-19 >/dev/null && echo "LoongArch: $(clang-19 --version | head -1)"
 } > "$out/PRODUCERS"

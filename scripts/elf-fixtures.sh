@@ -25,6 +25,15 @@ else
   echo "s390x-linux-gnu-gcc missing (apt-get install gcc-s390x-linux-gnu); keeping the committed s390x objects" >&2
 fi
 
+# MIPS: mips64el writes r_info in the MIPS64 layout (symbol index, then one byte per type), mipsel
+# the usual ELF32 one.
+if command -v mips64el-linux-gnuabi64-gcc >/dev/null && command -v mipsel-linux-gnu-gcc >/dev/null; then
+  mips64el-linux-gnuabi64-gcc "${cflags[@]}" -c "$src" -o "$out/mips64el.o"
+  mipsel-linux-gnu-gcc "${cflags[@]}" -c "$src" -o "$out/mipsel.o"
+else
+  echo "MIPS cross compilers missing (apt-get install gcc-mips64el-linux-gnuabi64 gcc-mipsel-linux-gnu); keeping the committed MIPS objects" >&2
+fi
+
 # Compressed debug sections: zlib from the assembler, zstd through objcopy.
 gcc -g -O2 -fno-ident -ffile-prefix-map="$PWD"=. -gz=zlib -c "$src" -o "$out/zdebug-zlib.o"
 if objcopy --compress-debug-sections=zstd "$out/x86_64.o" "$tmp/zstd.o" 2>/dev/null; then

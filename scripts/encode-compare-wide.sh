@@ -53,13 +53,23 @@ if [ ! -s "$BASE" ]; then
   echo "the package's vmlinux has no .BTF: modules are encoded without a base" >&2
   BASE=
 fi
+# Little-endian MIPS64 modules: pahole gets a copy with the usual r_info layout (see
+# scripts/mips64el-rinfo.py: the elfutils it reads DWARF with misreads mips64el relocations).
+RINFO=
+first=$(find "$DIR/x" -name '*.ko' -print -quit)
+if [ -n "$first" ] && [ "$(od -An -tx1 -j4 -N2 "$first" | tr -d ' ')" = 0201 ] && [ "$(od -An -tu2 -j18 -N2 "$first" | tr -d ' ')" = 8 ]; then
+  RINFO=$PWD/scripts/mips64el-rinfo.py
+  echo "mips64el: pahole reads copies with the usual r_info layout ($RINFO)" >&2
+fi
 if [ "$MODE" != graph ]; then
-  export BASE PAHOLE=$CORPUS/tools/bin/pahole-1.30 BTFPOST=$PWD/bin/btfpost DROPIN=$PWD/bin/btfpost-pahole
+  export BASE RINFO PAHOLE=$CORPUS/tools/bin/pahole-1.30 BTFPOST=$PWD/bin/btfpost DROPIN=$PWD/bin/btfpost-pahole
   export FEAT=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs
   # One module, --distilled: each tool writes its sections into a copy of it, one thread each.
   distilled() {
     local f=$1 t s r=same; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
     cp "$f" "$t/p.ko"; cp "$f" "$t/o.ko"
+    [ -z "$RINFO" ] || python3 "$RINFO" "$f" "$t/p.ko"
+    cp "$t/p.ko" "$t/p.in"
     set -- -J -j1 --btf_features=$FEAT,distilled_base --btf_features=+reproducible_build --lang_exclude=rust --btf_base "$BASE"
     LLVM_OBJCOPY=objcopy "$PAHOLE" "$@" "$t/p.ko" >/dev/null 2>"$t/perr" || true
     "$DROPIN" "$@" "$t/o.ko" >/dev/null 2>"$t/err" || true
@@ -69,7 +79,7 @@ if [ "$MODE" != graph ]; then
       [ -s "$t/p$s" ] && cmp -s "$t/p$s" "$t/o$s" || r=differs
     done
     if [ $r = same ]; then echo same
-    elif [ -s "$t/err" ] && cmp -s "$f" "$t/p.ko" && cmp -s "$f" "$t/o.ko"; then refused "$f" "$t"
+    elif [ -s "$t/err" ] && cmp -s "$t/p.in" "$t/p.ko" && cmp -s "$f" "$t/o.ko"; then refused "$f" "$t"
     else echo "differs: $f $(head -1 "$t/err")"; fi
     rm -rf "$t"
   }
@@ -83,6 +93,7 @@ if [ "$MODE" != graph ]; then
   bytes() {
     local f=$1 t; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
     cp "$f" "$t/x.ko"
+    [ -z "$RINFO" ] || python3 "$RINFO" "$f" "$t/x.ko"
     LLVM_OBJCOPY=objcopy "$PAHOLE" -J -j1 --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust \
       ${BASE:+--btf_base "$BASE"} --btf_encode_detached="$t/p.btf" "$t/x.ko" >/dev/null 2>"$t/perr" || true
     "$BTFPOST" encode "$f" -j 1 --btf_features=$FEAT --lang_exclude=rust ${BASE:+--btf_base "$BASE"} --detached "$t/o.btf" >/dev/null 2>"$t/err" || true

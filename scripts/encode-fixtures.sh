@@ -69,3 +69,28 @@ if command -v s390x-linux-gnu-gcc >/dev/null; then
   s390x-linux-gnu-gcc "${cflags[@]}" -c "$src/types.c" -o "$out/types-s390x.o"
   LLVM_OBJCOPY=objcopy "$PAHOLE" --btf_features="$FEATURES" --btf_encode_detached="$out/types-s390x.btf" "$out/types-s390x.o"
 fi
+
+# MIPS, built as the kernel builds it (no PIC, no abicalls, no small data): types, functions (two
+# units linked with ld -r) and per-CPU variables for mips64el and mipsel, with pahole 1.30's BTF.
+# pahole reads mips64el relocations wrongly (see scripts/mips64el-rinfo.py), so it is given a copy
+# with the usual r_info layout; the fixture itself is the compiler's output.
+if command -v mips64el-linux-gnuabi64-gcc >/dev/null && command -v mipsel-linux-gnu-gcc >/dev/null; then
+  mflags=("${cflags[@]}" -mno-abicalls -fno-pic -G 0)
+  # types.c uses __int128, which 32-bit MIPS does not have.
+  for arch in mips64el:mips64el-linux-gnuabi64 mipsel:mipsel-linux-gnu; do
+    a=${arch%%:*}; cc=${arch#*:}; objs="funcs percpu"
+    if [ "$a" = mips64el ]; then objs="types $objs"; "$cc-gcc" "${mflags[@]}" -c "$src/types.c" -o "$out/types-$a.o"; fi
+    "$cc-gcc" "${mflags[@]}" -c "$src/funcs_a.c" -o "$tmp/funcs_a-$a.o"
+    "$cc-gcc" "${mflags[@]}" -c "$src/funcs_b.c" -o "$tmp/funcs_b-$a.o"
+    "$cc-ld" -r -o "$out/funcs-$a.o" "$tmp/funcs_a-$a.o" "$tmp/funcs_b-$a.o"
+    "$cc-gcc" "${mflags[@]}" -c "$src/percpu.c" -o "$out/percpu-$a.o"
+    for o in $objs; do
+      python3 scripts/mips64el-rinfo.py "$out/$o-$a.o" "$tmp/x.o"
+      LLVM_OBJCOPY=objcopy "$PAHOLE" -J --btf_features=$FEATURES --btf_features=+reproducible_build --lang_exclude=rust \
+        --btf_encode_detached="$out/$o-$a.btf" "$tmp/x.o"
+    done
+  done
+  mips64el-linux-gnuabi64-gcc --version | head -1 >> "$out/TOOLS.txt"
+else
+  echo "MIPS cross compilers missing (apt-get install gcc-mips64el-linux-gnuabi64 gcc-mipsel-linux-gnu); keeping the committed MIPS fixtures" >&2
+fi

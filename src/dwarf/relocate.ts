@@ -2,7 +2,7 @@
 
 import { DwarfError } from '../common/errors.js';
 import { sharedCopy } from '../common/typed-arrays.js';
-import { EM_386, EM_AARCH64, EM_ARM, EM_LOONGARCH, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_REL, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
+import { EM_386, EM_AARCH64, EM_ARM, EM_LOONGARCH, EM_MIPS, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_REL, rel64Layout, type ElfFile, type ElfSection, type RelocationTable } from '../elf/index.js';
 
 // Relocation types, spelled as in each psABI; only the data relocations compilers put into debug
 // sections are listed (absolute, PC-relative, and RISC-V's add/sub pairs).
@@ -72,6 +72,14 @@ export const R_RISCV_SET32 = 56;
 export const R_LARCH_NONE = 0;
 export const R_LARCH_32 = 1;
 export const R_LARCH_64 = 2;
+
+/**
+ * MIPS ELF ABI. A MIPS64 entry holds up to three types applied in turn (see Rel64Layout); debug
+ * sections only ever hold plain ones, the other two R_MIPS_NONE, and a composed one is refused.
+ */
+export const R_MIPS_NONE = 0;
+export const R_MIPS_32 = 2;
+export const R_MIPS_64 = 18;
 
 const TWO32 = 4294967296;
 
@@ -161,6 +169,13 @@ function relocKind(machine: number, type: number): RelocKind | undefined {
         case R_RISCV_SUB64: return SUB[3];
       }
       return undefined;
+    case EM_MIPS:
+      switch (type) {
+        case R_MIPS_NONE: return NONE;
+        case R_MIPS_64: return ABS64;
+        case R_MIPS_32: return ABS32;
+      }
+      return undefined;
     case EM_LOONGARCH:
       switch (type) {
         case R_LARCH_NONE: return NONE;
@@ -170,6 +185,12 @@ function relocKind(machine: number, type: number): RelocKind | undefined {
       return undefined;
   }
   return undefined;
+}
+
+/** "unsupported relocation type ..." for an error, spelling out a composed MIPS64 type. */
+function unsupportedType(machine: number, type: number, table: string): string {
+  const composed = machine === EM_MIPS && type > 0xff ? ` (r_type ${type & 0xff}, r_type2 ${(type >>> 8) & 0xff}, r_type3 ${(type >>> 16) & 0xff}, r_ssym ${type >>> 24}: a composed relocation)` : '';
+  return `unsupported relocation type ${type}${composed} for machine ${machine} in ${table}`;
 }
 
 /** Symbol values of one symbol table as numbers (NaN where st_value is not a safe integer), cached per file. */
@@ -354,7 +375,8 @@ function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
   const entsize = t.section.entsize;
   const secAddr = sec.addr;
   const limit = out.length;
-  if (is64 && le && t.isRela && entsize === 24 && ((rel.byteOffset + base) & 3) === 0) {
+  const { symAt, typeAt, typeLe } = rel64Layout(elf);
+  if (is64 && le && t.isRela && entsize === 24 && symAt === 12 && ((rel.byteOffset + base) & 3) === 0) {
     applyRela64Le(elf, sec, t, out, values, new Uint32Array(rel.buffer, rel.byteOffset + base, n * 6), first, found);
     return;
   }
@@ -368,8 +390,8 @@ function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
       const offLo = rv.getUint32(e + (le ? 0 : 4), le);
       const offHi = rv.getUint32(e + (le ? 4 : 0), le);
       offset = offHi * TWO32 + offLo;
-      type = rv.getUint32(e + 8 + (le ? 0 : 4), le);
-      sym = rv.getUint32(e + 8 + (le ? 4 : 0), le);
+      type = rv.getUint32(e + typeAt, typeLe);
+      sym = rv.getUint32(e + symAt, le);
       if (t.isRela) {
         const aLo = rv.getUint32(e + 16 + (le ? 0 : 4), le);
         const aHi = rv.getInt32(e + 16 + (le ? 4 : 0), le);
@@ -388,7 +410,7 @@ function applyEntries(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: Ui
     if (type !== lastType) {
       const rk = relocKind(machine, type);
       if (rk === undefined) {
-        throw new DwarfError(`unsupported relocation type ${type} for machine ${machine} in ${t.section.name}`, { file, section: t.section.name, offset: i * entsize });
+        throw new DwarfError(unsupportedType(machine, type, t.section.name), { file, section: t.section.name, offset: i * entsize });
       }
       kind = rk;
       lastType = type;
@@ -478,7 +500,7 @@ function applyRela64Le(elf: ElfFile, sec: ElfSection, t: RelocationTable, out: U
     if (type !== lastType) {
       const k = relocKind(machine, type);
       if (k === undefined) {
-        throw new DwarfError(`unsupported relocation type ${type} for machine ${machine} in ${t.section.name}`, { file: elf.fileName, section: t.section.name, offset: (first + i) * 24 });
+        throw new DwarfError(unsupportedType(machine, type, t.section.name), { file: elf.fileName, section: t.section.name, offset: (first + i) * 24 });
       }
       kind = k;
       width = k.width;

@@ -37,6 +37,8 @@ export const ET_CORE = 4;
 
 /** Intel 80386. */
 export const EM_386 = 3;
+/** MIPS (32- and 64-bit). */
+export const EM_MIPS = 8;
 /** PowerPC 64-bit. */
 export const EM_PPC64 = 21;
 /** IBM S/390. */

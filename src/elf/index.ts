@@ -23,8 +23,8 @@ export type { ElfHeader, EhdrLayout, ShdrLayout, SectionDataOptions, ParseElfOpt
 export { SectionsOnDisk, type OnDiskState } from './on-disk.js';
 export { SymbolTable } from './symbols.js';
 export type { ElfSymbol } from './symbols.js';
-export { RelocationTable } from './relocations.js';
-export type { ElfRelocation } from './relocations.js';
+export { RelocationTable, rel64Layout } from './relocations.js';
+export type { ElfRelocation, Rel64Layout } from './relocations.js';
 export { detectModuleSignature, buildModuleSignatureTrailer, hasModuleSignatureMarker, MODULE_SIG_STRING } from './signature.js';
 export type { ModuleSignature } from './signature.js';
 export { readCompressionHeader, decompressSectionBytes } from './compressed.js';

@@ -2,7 +2,7 @@
 
 import { ElfError } from '../common/errors.js';
 import { MAX_SAFE_HI, TWO32 } from './bytes.js';
-import { ELF32_REL_SIZE, ELF32_RELA_SIZE, ELF64_REL_SIZE, ELF64_RELA_SIZE, SHT_DYNSYM, SHT_RELA, SHT_SYMTAB } from './constants.js';
+import { ELF32_REL_SIZE, ELF32_RELA_SIZE, ELF64_REL_SIZE, ELF64_RELA_SIZE, EM_MIPS, SHT_DYNSYM, SHT_RELA, SHT_SYMTAB } from './constants.js';
 import type { ElfFile, ElfSection } from './file.js';
 
 /** One relocation as a plain object (see `RelocationTable.get`). */
@@ -20,9 +20,32 @@ export interface ElfRelocation {
 }
 
 /**
- * A view of one SHT_REL or SHT_RELA section. r_info is decoded per class: ELF64 sym = high 32
- * bits, type = low 32 bits; ELF32 sym = info >> 8, type = info & 0xff. (The MIPS64
- * little-endian r_info layout is not special-cased.)
+ * Where the 8-byte r_info of an ELF64 REL/RELA entry keeps its two halves, as byte offsets in the
+ * entry: the 32-bit symbol index at `symAt`, the 32-bit type at `typeAt` (read little-endian when
+ * `typeLe`). Usually r_info is one 64-bit integer, symbol index in the high half and type in the
+ * low half. MIPS64 instead lays the field out as a struct: a 32-bit symbol index, then one byte
+ * each of r_ssym, r_type3, r_type2 and r_type, the same bytes in either byte order. Its type is
+ * read here as those four bytes big-endian: r_type in the low byte, then r_type2, r_type3 and
+ * r_ssym, which for a big-endian file is what the usual reading gives and for a little-endian one
+ * (mips64el) is not. A plain MIPS64 relocation (r_type2 and r_type3 R_MIPS_NONE, no special
+ * symbol) thus has its r_type as its type; a composed one has a type above 255.
+ */
+export interface Rel64Layout {
+  symAt: number;
+  typeAt: number;
+  typeLe: boolean;
+}
+
+/** The r_info layout of a 64-bit file's relocation entries (see Rel64Layout). */
+export function rel64Layout(file: { le: boolean; header: { machine: number } }): Rel64Layout {
+  if (file.header.machine === EM_MIPS) return { symAt: 8, typeAt: 12, typeLe: false };
+  return file.le ? { symAt: 12, typeAt: 8, typeLe: true } : { symAt: 8, typeAt: 12, typeLe: false };
+}
+
+/**
+ * A view of one SHT_REL or SHT_RELA section. r_info is decoded per class: ELF64 as Rel64Layout
+ * says (symbol index in the high 32 bits and type in the low 32, except on MIPS64); ELF32 sym =
+ * info >> 8, type = info & 0xff.
  */
 export class RelocationTable {
   /** The relocation section. */
@@ -49,6 +72,7 @@ export class RelocationTable {
   private readonly is64: boolean;
   private readonly base: number;
   private readonly entsize: number;
+  private readonly layout: Rel64Layout;
 
   /** Use `ElfFile.relocations()` or `ElfFile.relocationTable()`. */
   constructor(file: ElfFile, sec: ElfSection) {
@@ -60,6 +84,7 @@ export class RelocationTable {
     this.le = file.le;
     this.is64 = file.is64;
     this.isRela = sec.type === SHT_RELA;
+    this.layout = rel64Layout(file);
     this.onDisk = file.onDisk !== null && file.onDisk.has(sec.index);
     const want = file.is64 ? (this.isRela ? ELF64_RELA_SIZE : ELF64_REL_SIZE) : this.isRela ? ELF32_RELA_SIZE : ELF32_REL_SIZE;
     if (sec.entsize !== want) throw new ElfError(`relocation sh_entsize is ${sec.entsize}, expected ${want}`, where(S.entsize));
@@ -169,7 +194,7 @@ export class RelocationTable {
   sym(i: number): number {
     const off = this.entryOffset(i);
     let s: number;
-    if (this.is64) s = this.view.getUint32(off + 8 + (this.le ? 4 : 0), this.le);
+    if (this.is64) s = this.view.getUint32(off + this.layout.symAt, this.le);
     else s = this.view.getUint32(off + 4, this.le) >>> 8;
     if (this.symbolCount >= 0 && s >= this.symbolCount) {
       throw new ElfError(`relocation ${i} symbol ${s} >= symbol count ${this.symbolCount}`, { file: this.file.fileName, section: this.section.name, offset: off });
@@ -180,7 +205,7 @@ export class RelocationTable {
   /** Relocation type from r_info. */
   type(i: number): number {
     const off = this.entryOffset(i);
-    if (this.is64) return this.view.getUint32(off + 8 + (this.le ? 0 : 4), this.le);
+    if (this.is64) return this.view.getUint32(off + this.layout.typeAt, this.layout.typeLe);
     return this.view.getUint32(off + 4, this.le) & 0xff;
   }
 

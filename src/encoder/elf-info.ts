@@ -1,8 +1,8 @@
 // What the encoder needs from the ELF besides DWARF: function symbols, section addresses as libdwfl lays them out, and relocation targets.
 
 import {
-  EM_386, EM_AARCH64, EM_ARM, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
-  SHT_SYMTAB_SHNDX, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSection, type RelocationTable, type SymbolTable,
+  EM_386, EM_AARCH64, EM_ARM, EM_MIPS, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_REL, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB,
+  SHT_SYMTAB_SHNDX, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSection, rel64Layout, type RelocationTable, type SymbolTable,
 } from '../elf/index.js';
 import { AddressPlacesBuilder, DEBUG_SECTIONS, ENTRIES_PER_PIECE, markedSections, type AddressPlaces, type PlaceList } from '../dwarf/index.js';
 
@@ -32,7 +32,6 @@ export function encoderReadsSection(s: ElfSection, all: readonly ElfSection[], h
 
 /** ELF machine numbers not exported by src/elf. */
 const EM_SPARC = 2;
-const EM_MIPS = 8;
 const EM_PPC = 20;
 const EM_SPARCV9 = 43;
 const EM_ARC = 93;
@@ -431,6 +430,7 @@ export class RelocTargets {
     const elf = this.elf;
     const le = elf.le;
     const is64 = elf.is64;
+    const symAt = rel64Layout(elf).symAt;
     const kept = new AddressPlacesBuilder(tables.reduce((a, t) => a + t.count, 0), keepAll);
     const withAddress = addressSectionMask(this.secAddr);
     for (const t of tables) {
@@ -440,7 +440,7 @@ export class RelocTargets {
       const entsize = t.section.entsize;
       elf.onDisk!.forEachPiece(t.section, ENTRIES_PER_PIECE * entsize, (piece) => {
         const count = Math.floor(piece.length / entsize);
-        if (is64 && le && entsize === 24) {
+        if (is64 && le && entsize === 24 && symAt === 12) {
           // Whole 32-bit words (the piece buffer is aligned): offset lo, hi, type, symbol.
           const u = new Uint32Array(piece.buffer, piece.byteOffset, count * 6);
           for (let j = 0; j < u.length; j += 6) {
@@ -451,7 +451,7 @@ export class RelocTargets {
         }
         const v = new DataView(piece.buffer, piece.byteOffset, piece.byteLength);
         for (let e = 0; e < count * entsize; e += entsize) {
-          const sym = is64 ? v.getUint32(e + 8 + (le ? 4 : 0), le) : v.getUint32(e + 4, le) >>> 8;
+          const sym = is64 ? v.getUint32(e + symAt, le) : v.getUint32(e + 4, le) >>> 8;
           const off = is64 ? v.getUint32(e + (le ? 4 : 0), le) * 4294967296 + v.getUint32(e + (le ? 0 : 4), le) : v.getUint32(e, le);
           kept.offer(off, sym < nsyms ? symSec[sym] : 0);
         }

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DwarfError } from '../../src/common/errors.js';
-import { DEBUG_SECTIONS, R_386_32, R_390_32, R_390_64, R_AARCH64_ABS32, R_AARCH64_ABS64, R_ARM_ABS32, R_LARCH_32, R_LARCH_64, R_PPC64_ADDR32, R_PPC64_ADDR64, R_RISCV_32, R_RISCV_64, R_RISCV_ADD32, R_RISCV_SUB32, R_X86_64_32, R_X86_64_64, needsRelocation, openDwarf, relocateDebugSection } from '../../src/dwarf/index.js';
+import { DEBUG_SECTIONS, R_386_32, R_390_32, R_390_64, R_AARCH64_ABS32, R_AARCH64_ABS64, R_ARM_ABS32, R_LARCH_32, R_LARCH_64, R_MIPS_32, R_MIPS_64, R_PPC64_ADDR32, R_PPC64_ADDR64, R_RISCV_32, R_RISCV_64, R_RISCV_ADD32, R_RISCV_SUB32, R_X86_64_32, R_X86_64_64, needsRelocation, openDwarf, relocateDebugSection } from '../../src/dwarf/index.js';
 import { parseElf, type ElfFile } from '../../src/elf/index.js';
 import { fixture } from '../helpers/testdata.js';
 
@@ -31,6 +31,8 @@ describe('relocation types per architecture', () => {
     ['clang-armhf-dwarf5.o', [R_ARM_ABS32], false],
     ['clang-riscv64-dwarf5.o', [R_RISCV_32, R_RISCV_64, R_RISCV_ADD32, R_RISCV_SUB32], true],
     ['clang-loongarch64-dwarf5.o', [R_LARCH_32, R_LARCH_64], true],
+    ['gcc-mips64el-dwarf5.o', [R_MIPS_32, R_MIPS_64], true],
+    ['gcc-mipsel-dwarf5.o', [R_MIPS_32], false],
   ] as const)('%s uses %j (RELA: %s) and reads after relocation', (name, types, rela) => {
     const elf = load(name);
     const info = elf.sectionByName('.debug_info')!;
@@ -79,6 +81,24 @@ describe('relocation errors', () => {
     expect((err as DwarfError).message).toMatch(/unsupported relocation type 127 for machine 62/);
     expect((err as DwarfError).section).toBe('.rela.debug_info');
     expect((err as DwarfError).file).toBe('edited.o');
+  });
+
+  it('refuses a composed MIPS64 relocation, naming its three types', () => {
+    // mips64el: r_info is the symbol index (4 bytes), then r_ssym, r_type3, r_type2 and r_type.
+    const bytes = fixture('dwarf/gcc-mips64el-dwarf5.o').slice();
+    const rela = parseElf(bytes).sectionByName('.rela.debug_info')!;
+    expect(bytes[rela.offset + 15]).toBe(R_MIPS_32);
+    bytes[rela.offset + 14] = R_MIPS_64; // r_type2
+    let err: unknown;
+    try {
+      openDwarf(parseElf(bytes, 'composed.o'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DwarfError);
+    expect((err as DwarfError).message).toMatch(/unsupported relocation type 4610 \(r_type 2, r_type2 18, r_type3 0, r_ssym 0: a composed relocation\) for machine 8 in \.rela\.debug_info/);
+    expect((err as DwarfError).section).toBe('.rela.debug_info');
+    expect((err as DwarfError).offset).toBe(0);
   });
 
   it('rejects a relocation that patches past the end of the section', () => {
@@ -150,9 +170,9 @@ describe('relocation errors', () => {
 
   it('refuses machines whose debug relocations it does not know', () => {
     const bytes = fixture('dwarf/gcc-x86_64-dwarf5.o').slice();
-    bytes[18] = 8; // EM_MIPS
+    bytes[18] = 43; // EM_SPARCV9
     bytes[19] = 0;
-    expect(() => openDwarf(parseElf(bytes))).toThrow(/unsupported relocation type \d+ for machine 8/);
+    expect(() => openDwarf(parseElf(bytes))).toThrow(/unsupported relocation type \d+ for machine 43/);
   });
 });
 

@@ -142,6 +142,7 @@ export function readelfRelocs(path: string): { name: string; entries: { offset: 
 export const READELF_TYPES: Record<string, number> = {
   NULL: 0, PROGBITS: 1, SYMTAB: 2, STRTAB: 3, RELA: 4, HASH: 5, DYNAMIC: 6, NOTE: 7, NOBITS: 8, REL: 9, DYNSYM: 11,
   INIT_ARRAY: 14, FINI_ARRAY: 15, GROUP: 17, 'SYMTAB SECTION INDICES': 18, X86_64_UNWIND: 0x70000001,
+  GNU_ATTRIBUTES: 0x6ffffff5, MIPS_REGINFO: 0x70000006, MIPS_OPTIONS: 0x7000000d, MIPS_DWARF: 0x7000001e, MIPS_ABIFLAGS: 0x7000002a,
 };
 
 /** Seeded PRNG shared with the other fuzz tests. */
