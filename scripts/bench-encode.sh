@@ -10,6 +10,9 @@
 # Times are the shell's wall clock of each run, to the millisecond (GNU time's own %e has 10 ms
 # steps, a seventh of a small module's pahole run); peak memory is GNU time's %M. Both tools run
 # under GNU time alike (0-2 ms of each figure).
+# SPLIT=1 adds, per input, one more run of each tool under scripts/rss-split.py: its peak memory
+# split into anonymous pages (heap, buffers) and file-backed ones (the mapped executable and
+# libraries; for btfpost, the pages of the Node binary a run touches).
 set -euo pipefail
 CORPUS=${BTFPOST_CORPUS:-/root/corpus}
 K=$CORPUS/6.12.117+deb12-amd64
@@ -36,6 +39,11 @@ one() { # LABEL JOBS FILE BASEARGS...
   p=$(cut -d' ' -f1 "$T/$label.pahole" | median); o=$(cut -d' ' -f1 "$T/$label.ours" | median)
   pm=$(cut -d' ' -f2 "$T/$label.pahole" | median); om=$(cut -d' ' -f2 "$T/$label.ours" | median)
   printf '%-14s -j%s  pahole %6.3f s %5d MB   btfpost %6.3f s %5d MB   ratio %.2f\n' "$label" "$j" "$p" $((pm / 1024)) "$o" $((om / 1024)) "$(echo "$o / $p" | bc -l)"
+  if [ "${SPLIT:-0}" = 1 ]; then
+    printf '%-14s      %s; %s\n' "" \
+      "$(env LLVM_OBJCOPY=objcopy "$HERE/scripts/rss-split.py" pahole "$PAHOLE" "-j$j" --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust "$@" --btf_encode_detached="$T/p.btf" "$f")" \
+      "$("$HERE/scripts/rss-split.py" btfpost "$HERE/bin/btfpost" encode "$f" -j "$j" --btf_features=$FEAT --lang_exclude=rust "$@" --detached "$T/o.btf")"
+  fi
 }
 floor() {
   for i in $(seq "$RUNS"); do
@@ -45,6 +53,9 @@ floor() {
   printf 'floor               node -e 0 %6.3f s %5d MB   btfpost --version %6.3f s %5d MB\n' \
     "$(cut -d' ' -f1 "$T/floor.node" | median)" $(($(cut -d' ' -f2 "$T/floor.node" | median) / 1024)) \
     "$(cut -d' ' -f1 "$T/floor.btfpost" | median)" $(($(cut -d' ' -f2 "$T/floor.btfpost" | median) / 1024))
+  if [ "${SPLIT:-0}" = 1 ]; then
+    printf '%-14s      %s; %s\n' "" "$("$HERE/scripts/rss-split.py" 'node -e 0' env -u NODE_EXTRA_CA_CERTS node -e 0)" "$("$HERE/scripts/rss-split.py" 'btfpost --version' "$HERE/bin/btfpost" --version)"
+  fi
 }
 floor
 for m in $MODS; do
