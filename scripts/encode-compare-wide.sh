@@ -68,8 +68,8 @@ if [ "$MODE" != graph ]; then
   # One module, --distilled: each tool writes its sections into a copy of it, one thread each.
   distilled() {
     local f=$1 t s r=same; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
-    cp "$f" "$t/p.ko"; cp "$f" "$t/o.ko"
-    [ -z "$RINFO" ] || python3 "$RINFO" "$f" "$t/p.ko"
+    cp "$f" "$t/o.ko"
+    if [ -n "$RINFO" ]; then python3 "$RINFO" "$f" "$t/p.ko"; else cp "$f" "$t/p.ko"; fi
     cp "$t/p.ko" "$t/p.in"
     set -- -J -j1 --btf_features=$FEAT,distilled_base --btf_features=+reproducible_build --lang_exclude=rust --btf_base "$BASE"
     LLVM_OBJCOPY=objcopy "$PAHOLE" "$@" "$t/p.ko" >/dev/null 2>"$t/perr" || true
@@ -93,8 +93,7 @@ if [ "$MODE" != graph ]; then
   # One module, --bytes: both tools on one thread each (pahole on a copy: it writes nothing, but opens read-write).
   bytes() {
     local f=$1 t; t=$(mktemp -d /tmp/btfpost-wide.XXXXXX)
-    cp "$f" "$t/x.ko"
-    [ -z "$RINFO" ] || python3 "$RINFO" "$f" "$t/x.ko"
+    if [ -n "$RINFO" ]; then python3 "$RINFO" "$f" "$t/x.ko"; else cp "$f" "$t/x.ko"; fi
     LLVM_OBJCOPY=objcopy "$PAHOLE" -J -j1 --btf_features=$FEAT --btf_features=+reproducible_build --lang_exclude=rust \
       ${BASE:+--btf_base "$BASE"} --btf_encode_detached="$t/p.btf" "$t/x.ko" >/dev/null 2>"$t/perr" || true
     "$BTFPOST" encode "$f" -j 1 --btf_features=$FEAT --lang_exclude=rust ${BASE:+--btf_base "$BASE"} --detached "$t/o.btf" >/dev/null 2>"$t/err" || true

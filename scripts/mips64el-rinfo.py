@@ -20,15 +20,14 @@ import sys
 SHT_RELA, SHT_REL, EM_MIPS = 4, 9, 8
 
 
-def convert(b: bytearray) -> int:
+def convert(b: bytearray) -> None:
     if b[:4] != b'\x7fELF' or b[4] != 2 or b[5] != 1:
-        return 0
+        return
     (machine,) = struct.unpack_from('<H', b, 18)
     if machine != EM_MIPS:
-        return 0
+        return
     (shoff,) = struct.unpack_from('<Q', b, 0x28)
     shentsize, shnum = struct.unpack_from('<HH', b, 0x3A)
-    n = 0
     for i in range(shnum):
         _, typ, _, _, off, size, _, _, _, entsize = struct.unpack_from('<IIQQQQIIQQ', b, shoff + i * shentsize)
         if typ not in (SHT_REL, SHT_RELA) or entsize == 0:
@@ -36,8 +35,6 @@ def convert(b: bytearray) -> int:
         for e in range(off, off + size, entsize):
             sym, ssym, t3, t2, t1 = struct.unpack_from('<IBBBB', b, e + 8)
             struct.pack_into('<Q', b, e + 8, (sym << 32) | t1 | (t2 << 8) | (t3 << 16) | (ssym << 24))
-            n += 1
-    return n
 
 
 def main() -> None:

@@ -36,10 +36,13 @@ export interface Rel64Layout {
   typeLe: boolean;
 }
 
+const USUAL_LE: Rel64Layout = Object.freeze({ symAt: 12, typeAt: 8, typeLe: true });
+/** Big-endian ELF64, and MIPS64 in either byte order. */
+const SYM_FIRST: Rel64Layout = Object.freeze({ symAt: 8, typeAt: 12, typeLe: false });
+
 /** The r_info layout of a 64-bit file's relocation entries (see Rel64Layout). */
 export function rel64Layout(file: { le: boolean; header: { machine: number } }): Rel64Layout {
-  if (file.header.machine === EM_MIPS) return { symAt: 8, typeAt: 12, typeLe: false };
-  return file.le ? { symAt: 12, typeAt: 8, typeLe: true } : { symAt: 8, typeAt: 12, typeLe: false };
+  return file.le && file.header.machine !== EM_MIPS ? USUAL_LE : SYM_FIRST;
 }
 
 /**
